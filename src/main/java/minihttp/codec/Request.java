@@ -1,0 +1,198 @@
+package minihttp.codec;
+
+import io.netty.buffer.ByteBuf;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A decoded request: a view of offsets into the received bytes, nothing copied.
+ *
+ * <p>Strings are made only when a caller asks for one; lookups such as {@link #header(CharSequence)} compare
+ * bytes in place. A request is valid until the {@code Mono} its service returned has completed: the connection
+ * keeps the bytes alive that long, and may reuse this object for the next request afterwards, so a service
+ * must not keep it, or the {@link #body()} view, beyond that.
+ */
+public final class Request {
+
+    /** Offsets of one header in {@link #headers}: name start, name end, value start, value end. */
+    private static final int HEADER_SLOTS = 4;
+
+    // All offsets are relative to `start`, the request's first byte in `buf`, because the decoder records
+    // them before the request is complete, when its bytes may still move to another buffer.
+    ByteBuf buf;
+    int start;
+    Method method;
+    int methodEnd;
+    int targetStart;
+    int targetEnd;
+    int queryStart;
+    boolean http11;
+    boolean keepAlive;
+    int[] headers = new int[HEADER_SLOTS * 16];
+    int headerCount;
+    int bodyStart;
+    int bodyLength;
+
+    Request() {}
+
+    /** Forgets the previous request so that the decoder can fill this one again. */
+    void reset() {
+        buf = null;
+        queryStart = -1;
+        headerCount = 0;
+        bodyLength = 0;
+    }
+
+    void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+        int i = headerCount * HEADER_SLOTS;
+        if (i == headers.length) {
+            headers = java.util.Arrays.copyOf(headers, headers.length * 2);
+        }
+        headers[i] = nameStart;
+        headers[i + 1] = nameEnd;
+        headers[i + 2] = valueStart;
+        headers[i + 3] = valueEnd;
+        headerCount++;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    /** The method as sent, e.g. for {@link Method#OTHER}. */
+    public String methodName() {
+        return string(0, methodEnd);
+    }
+
+    /** {@code true} for HTTP/1.1, {@code false} for HTTP/1.0. */
+    public boolean isHttp11() {
+        return http11;
+    }
+
+    /** Whether the connection stays open after this request (its version and {@code Connection} header). */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** The request target as sent, path and query. */
+    public String uri() {
+        return string(targetStart, targetEnd);
+    }
+
+    /** The path of the request target, without the query, not percent-decoded. */
+    public String path() {
+        return string(targetStart, pathEnd());
+    }
+
+    /** Whether the path is exactly {@code path}, compared in place (ASCII). */
+    public boolean pathEquals(CharSequence path) {
+        int length = pathEnd() - targetStart;
+        return length == path.length() && regionMatches(targetStart, path, false);
+    }
+
+    /** The raw query string after {@code ?}, or {@code null} when there is none. */
+    public String query() {
+        return queryStart < 0 ? null : string(queryStart + 1, targetEnd);
+    }
+
+    /** The first value of the query parameter {@code name}, percent-decoded, or {@code null}. */
+    public String queryParam(String name) {
+        if (queryStart < 0) {
+            return null;
+        }
+        int i = queryStart + 1;
+        while (i < targetEnd) {
+            int end = indexOf(i, targetEnd, '&');
+            int eq = indexOf(i, end, '=');
+            if (eq - i == name.length() && regionMatches(i, name, false)) {
+                return eq == end ? "" : URLDecoder.decode(string(eq + 1, end), StandardCharsets.UTF_8);
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    public int headerCount() {
+        return headerCount;
+    }
+
+    public String headerName(int index) {
+        int i = checkHeader(index);
+        return string(headers[i], headers[i + 1]);
+    }
+
+    public String headerValue(int index) {
+        int i = checkHeader(index);
+        return string(headers[i + 2], headers[i + 3]);
+    }
+
+    /** Whether a header named {@code name} (any case) is present; allocates nothing. */
+    public boolean hasHeader(CharSequence name) {
+        return find(name) >= 0;
+    }
+
+    /** The value of the first header named {@code name} (any case), or {@code null}. */
+    public String header(CharSequence name) {
+        int i = find(name);
+        return i < 0 ? null : string(headers[i + 2], headers[i + 3]);
+    }
+
+    /** Whether the first header named {@code name} has exactly the value {@code value}, ignoring case. */
+    public boolean headerEquals(CharSequence name, CharSequence value) {
+        int i = find(name);
+        return i >= 0 && headers[i + 3] - headers[i + 2] == value.length() && regionMatches(headers[i + 2], value, true);
+    }
+
+    /** The body bytes as a read-only view, valid as long as the request; empty when there is no body. */
+    public ByteBuf body() {
+        return buf.slice(start + bodyStart, bodyLength).asReadOnly();
+    }
+
+    public int contentLength() {
+        return bodyLength;
+    }
+
+    public String bodyAsString(Charset charset) {
+        return buf.toString(start + bodyStart, bodyLength, charset);
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + uri() + (http11 ? " HTTP/1.1" : " HTTP/1.0");
+    }
+
+    private int pathEnd() {
+        return queryStart < 0 ? targetEnd : queryStart;
+    }
+
+    private int find(CharSequence name) {
+        int length = name.length();
+        for (int i = 0, end = headerCount * HEADER_SLOTS; i < end; i += HEADER_SLOTS) {
+            if (headers[i + 1] - headers[i] == length && regionMatches(headers[i], name, true)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int checkHeader(int index) {
+        if (index < 0 || index >= headerCount) {
+            throw new IndexOutOfBoundsException("header " + index + " of " + headerCount);
+        }
+        return index * HEADER_SLOTS;
+    }
+
+    private boolean regionMatches(int offset, CharSequence text, boolean ignoreCase) {
+        return Ascii.regionMatches(buf, start + offset, text, ignoreCase);
+    }
+
+    private int indexOf(int from, int to, char c) {
+        int i = buf.indexOf(start + from, start + to, (byte) c);
+        return i < 0 ? to : i - start;
+    }
+
+    private String string(int from, int to) {
+        return buf.toString(start + from, to - from, StandardCharsets.ISO_8859_1);
+    }
+}

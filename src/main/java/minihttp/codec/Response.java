@@ -1,0 +1,140 @@
+package minihttp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An HTTP response: status, headers and a body of bytes, a String or a ByteBuf.
+ *
+ * <p>Immutable, so one instance can answer many requests; its status line and headers are encoded to bytes once,
+ * when it is built, and only {@code Date} is added per write. {@code Server} and {@code Content-Length} are always
+ * set. A ByteBuf body is owned by the response and released when it is written (such a response is sent once).
+ */
+public final class Response {
+
+    private static final String SERVER = "minihttp";
+    private static final String TEXT_PLAIN = "text/plain";
+    private static final String APPLICATION_JSON = "application/json";
+
+    private final HttpStatus status;
+    private final byte[] head;
+    private final byte[] body;
+    private final ByteBuf bodyBuf;
+
+    private Response(HttpStatus status, StringBuilder headers, byte[] body, ByteBuf bodyBuf) {
+        this.status = status;
+        int length = body != null ? body.length : bodyBuf.readableBytes();
+        headers.append("Content-Length: ").append(length).append("\r\n");
+        byte[] statusLine = status.statusLine();
+        byte[] fields = headers.toString().getBytes(StandardCharsets.ISO_8859_1);
+        this.head = new byte[statusLine.length + fields.length];
+        System.arraycopy(statusLine, 0, head, 0, statusLine.length);
+        System.arraycopy(fields, 0, head, statusLine.length, fields.length);
+        this.body = body;
+        this.bodyBuf = bodyBuf;
+    }
+
+    /** 200 with a {@code text/plain} body. */
+    public static Response text(String body) {
+        return text(HttpStatus.OK, body);
+    }
+
+    /** A {@code text/plain} body with the given status. */
+    public static Response text(HttpStatus status, String body) {
+        return status(status).contentType(TEXT_PLAIN).body(body);
+    }
+
+    /** 200 with an {@code application/json} body. */
+    public static Response json(String body) {
+        return status(HttpStatus.OK).contentType(APPLICATION_JSON).body(body);
+    }
+
+    /** Starts a response with the given status. */
+    public static Builder status(HttpStatus status) {
+        return new Builder(status);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    /** The body length in bytes, as sent in {@code Content-Length}. */
+    public int contentLength() {
+        return body != null ? body.length : bodyBuf.readableBytes();
+    }
+
+    /** Releases a ByteBuf body that will not be written after all. */
+    public void release() {
+        ReferenceCountUtil.safeRelease(bodyBuf);
+    }
+
+    /** Status line and headers except {@code Date}, each line ending in CRLF. */
+    byte[] head() {
+        return head;
+    }
+
+    byte[] body() {
+        return body;
+    }
+
+    ByteBuf bodyBuf() {
+        return bodyBuf;
+    }
+
+    /** Collects headers, then takes the body that completes a {@link Response}. */
+    public static final class Builder {
+        private final HttpStatus status;
+        private final StringBuilder headers = new StringBuilder(64).append("Server: ").append(SERVER).append("\r\n");
+
+        private Builder(HttpStatus status) {
+            this.status = status;
+        }
+
+        /** Adds a header; names and values with CR or LF are refused, as they would split the response. */
+        public Builder header(CharSequence name, CharSequence value) {
+            checkNoLineBreak(name);
+            checkNoLineBreak(value);
+            if (contentLengthOrDate(name)) {
+                throw new IllegalArgumentException(name + " is set by the encoder");
+            }
+            headers.append(name).append(": ").append(value).append("\r\n");
+            return this;
+        }
+
+        public Builder contentType(String contentType) {
+            return header("Content-Type", contentType);
+        }
+
+        public Response body(byte[] body) {
+            return new Response(status, headers, body.clone(), null);
+        }
+
+        public Response body(String body) {
+            return new Response(status, headers, body.getBytes(StandardCharsets.UTF_8), null);
+        }
+
+        /** Takes ownership of {@code body}: the response releases it once written. */
+        public Response body(ByteBuf body) {
+            return new Response(status, headers, null, body);
+        }
+
+        public Response empty() {
+            return new Response(status, headers, new byte[0], null);
+        }
+
+        private static void checkNoLineBreak(CharSequence s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '\r' || c == '\n') {
+                    throw new IllegalArgumentException("header contains CR or LF: " + s);
+                }
+            }
+        }
+
+        private static boolean contentLengthOrDate(CharSequence name) {
+            String n = name.toString();
+            return n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Date");
+        }
+    }
+}

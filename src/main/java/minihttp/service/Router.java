@@ -1,0 +1,82 @@
+package minihttp.service;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import minihttp.codec.HttpStatus;
+import minihttp.codec.Method;
+import minihttp.codec.Request;
+import minihttp.codec.Response;
+import reactor.core.publisher.Mono;
+
+/**
+ * Routes by exact path, then method: 404 for an unknown path, 405 with {@code Allow} for a known path and
+ * another method. Paths are compared in place against the request bytes; the error responses are built once.
+ */
+public final class Router implements Service {
+
+    private static final Mono<Response> NOT_FOUND = Mono.just(Response.text(HttpStatus.NOT_FOUND, "Not Found\n"));
+
+    private final PathRoutes[] routes;
+
+    private Router(PathRoutes[] routes) {
+        this.routes = routes;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Mono<Response> call(Request request) {
+        for (PathRoutes route : routes) {
+            if (request.pathEquals(route.path)) {
+                Service service = route.byMethod.get(request.method());
+                return service != null ? service.call(request) : route.notAllowed;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    /** The services of one path, and its 405 response naming the methods it allows. */
+    private record PathRoutes(String path, EnumMap<Method, Service> byMethod, Mono<Response> notAllowed) {}
+
+    /** Collects routes; {@link #build()} freezes them into a {@link Router}. */
+    public static final class Builder {
+        private final Map<String, EnumMap<Method, Service>> routes = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder route(Method method, String path, Service service) {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with /: " + path);
+            }
+            routes.computeIfAbsent(path, p -> new EnumMap<>(Method.class)).put(method, service);
+            return this;
+        }
+
+        public Builder get(String path, Service service) {
+            return route(Method.GET, path, service);
+        }
+
+        public Builder post(String path, Service service) {
+            return route(Method.POST, path, service);
+        }
+
+        public Router build() {
+            List<PathRoutes> built = new ArrayList<>();
+            routes.forEach((path, byMethod) -> {
+                String allow = byMethod.keySet().stream().map(Enum::name).collect(Collectors.joining(", "));
+                Response notAllowed = Response.status(HttpStatus.METHOD_NOT_ALLOWED)
+                        .header("Allow", allow)
+                        .contentType("text/plain")
+                        .body("Method Not Allowed\n");
+                built.add(new PathRoutes(path, new EnumMap<>(byMethod), Mono.just(notAllowed)));
+            });
+            return new Router(built.toArray(PathRoutes[]::new));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package minihttp.service;
+
+import java.util.function.Function;
+import minihttp.codec.Request;
+import minihttp.codec.Response;
+import reactor.core.publisher.Mono;
+
+/**
+ * A request in, a {@code Mono} of a response out: the one abstraction the server is built around.
+ *
+ * <p>A service that can answer at once should return a {@code Mono} that is already complete ({@code Mono.just},
+ * {@code Mono.fromSupplier}): the connection takes its value without subscribing and encodes it in the same
+ * write as its neighbours. Any other {@code Mono} is subscribed and may complete later, on any thread; responses
+ * still leave in request order. An error or an empty {@code Mono} is answered with 500.
+ */
+@FunctionalInterface
+public interface Service {
+
+    Mono<Response> call(Request request);
+
+    /** Wraps a plain synchronous function; its Mono is already complete when returned. */
+    static Service sync(Function<Request, Response> function) {
+        return request -> Mono.just(function.apply(request));
+    }
+
+    /** Always answers with the same response, allocating nothing per request. */
+    static Service constant(Response response) {
+        Mono<Response> mono = Mono.just(response);
+        return request -> mono;
+    }
+}
