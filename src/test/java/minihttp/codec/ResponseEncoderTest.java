@@ -1,0 +1,81 @@
+package minihttp.codec;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import org.junit.jupiter.api.Test;
+
+/** The bytes the encoder writes, the Date cache, and the header checks of the response builder. */
+class ResponseEncoderTest {
+
+    private static final byte[] DATE = "Sun, 22 Nov 2026 08:00:00 GMT".getBytes(US_ASCII);
+
+    private static String encode(Response response, boolean close) {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer();
+        try {
+            ResponseEncoder.encode(response, out, DATE, close);
+            return out.toString(US_ASCII);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void encodesAPlaintextResponse() {
+        assertEquals("HTTP/1.1 200 OK\r\nServer: minihttp\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n"
+                + "Date: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\nHello, World!", encode(Response.text("Hello, World!"), false));
+    }
+
+    @Test
+    void addsConnectionCloseWhenTheConnectionEnds() {
+        String encoded = encode(Response.text(HttpStatus.BAD_REQUEST, "bad\n"), true);
+        assertTrue(encoded.startsWith("HTTP/1.1 400 Bad Request\r\n"), encoded);
+        assertTrue(encoded.contains("\r\nConnection: close\r\n"), encoded);
+        assertTrue(encoded.endsWith("\r\n\r\nbad\n"), encoded);
+    }
+
+    @Test
+    void writesAndReleasesAByteBufBody() {
+        ByteBuf body = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("{}".getBytes(US_ASCII));
+        Response response = Response.status(HttpStatus.CREATED).header("X-A", "b").body(body);
+        String encoded = encode(response, false);
+        assertEquals(0, body.refCnt());
+        assertEquals("HTTP/1.1 201 Created\r\nServer: minihttp\r\nX-A: b\r\nContent-Length: 2\r\n"
+                + "Date: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\n{}", encoded);
+    }
+
+    @Test
+    void countsBodyBytesNotCharacters() {
+        assertTrue(encode(Response.text("é"), false).contains("Content-Length: 2\r\n"));
+    }
+
+    @Test
+    void refusesHeadersThatWouldSplitTheResponse() {
+        assertThrows(IllegalArgumentException.class, () -> Response.status(HttpStatus.OK).header("X", "a\r\nY: b"));
+        assertThrows(IllegalArgumentException.class, () -> Response.status(HttpStatus.OK).header("Content-Length", "1"));
+        assertThrows(IllegalArgumentException.class, () -> HttpStatus.of(299, "x\r\n"));
+    }
+
+    @Test
+    void dateIsAnImfFixdateOfNow() {
+        String date = new String(DateCache.bytes(), US_ASCII);
+        assertEquals(29, date.length(), date);
+        ZonedDateTime parsed = ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME);
+        long skew = Math.abs(parsed.toEpochSecond() - System.currentTimeMillis() / 1000);
+        assertTrue(skew <= 1, "date " + date + " is " + skew + " s off");
+    }
+
+    @Test
+    void dateChangesWithTheSecond() throws InterruptedException {
+        byte[] before = DateCache.bytes();
+        Thread.sleep(1100);
+        assertNotEquals(new String(before, US_ASCII), new String(DateCache.bytes(), US_ASCII));
+    }
+}
