@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 /** Writes responses into an output buffer: the precomputed head, {@code Date}, the blank line, the body. */
 public final class ResponseEncoder {
 
-    private static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     private static final byte[] DATE = ascii("Date: ");
     private static final byte[] END_OF_HEAD = ascii("\r\n\r\n");
     /** Date is 29 bytes (IMF-fixdate); used to size a write exactly. */
@@ -14,19 +13,41 @@ public final class ResponseEncoder {
 
     private ResponseEncoder() {}
 
+    /** What a response says of its connection (RFC 9112 section 9.3). */
+    public enum ConnectionHeader {
+        /** Nothing: an HTTP/1.1 connection persists by default. */
+        NONE(""),
+        /** An HTTP/1.0 client keeps the connection only when the response says so. */
+        KEEP_ALIVE("Connection: keep-alive\r\n"),
+        /** The connection ends after this response. */
+        CLOSE("Connection: close\r\n");
+
+        private final byte[] bytes;
+
+        ConnectionHeader(String line) {
+            this.bytes = ascii(line);
+        }
+
+        /** The header that answers {@code request}: close when it ends the connection, keep-alive for HTTP/1.0. */
+        public static ConnectionHeader answering(Request request) {
+            if (!request.keepAlive()) {
+                return CLOSE;
+            }
+            return request.isHttp11() ? NONE : KEEP_ALIVE;
+        }
+    }
+
     /**
      * Appends {@code response} to {@code out}. {@code date} comes from {@link DateCache#bytes()}, read once per
-     * batch; {@code close} adds {@code Connection: close} to the last response before the connection ends.
+     * batch; {@code connection} is the {@code Connection} header, if any.
      */
-    public static void encode(Response response, ByteBuf out, byte[] date, boolean close) {
+    public static void encode(Response response, ByteBuf out, byte[] date, ConnectionHeader connection) {
         byte[] head = response.head();
         int size = head.length + DATE.length + DATE_LENGTH + END_OF_HEAD.length + response.contentLength()
-                + (close ? CONNECTION_CLOSE.length : 0);
+                + connection.bytes.length;
         out.ensureWritable(size);
         out.writeBytes(head);
-        if (close) {
-            out.writeBytes(CONNECTION_CLOSE);
-        }
+        out.writeBytes(connection.bytes);
         out.writeBytes(DATE);
         out.writeBytes(date);
         out.writeBytes(END_OF_HEAD);

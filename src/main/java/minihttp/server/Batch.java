@@ -8,6 +8,7 @@ import minihttp.codec.DateCache;
 import minihttp.codec.HttpStatus;
 import minihttp.codec.Response;
 import minihttp.codec.ResponseEncoder;
+import minihttp.codec.ResponseEncoder.ConnectionHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -34,8 +35,8 @@ final class Batch {
     private final ByteBufAllocator alloc;
     private ByteBuf out;
     private byte[] date;
-    /** Responses (ready) and Monos (not ready) from the first one that was not ready; null while all are ready. */
-    private List<Object> queued;
+    /** Responses from the first one that was not ready, in request order; null while all are ready. */
+    private List<Queued> queued;
     private int encodedLater;
     private boolean subscribed;
     private ByteBuf held;
@@ -50,35 +51,38 @@ final class Batch {
         return last;
     }
 
+    /** A response queued behind one that is not ready: a {@link Response}, or a {@code Mono} of one. */
+    private record Queued(Object response, ConnectionHeader connection) {}
+
     /** Adds a response that is ready now. */
-    void ready(Response response, boolean close) {
-        last |= close;
+    void ready(Response response, ConnectionHeader connection) {
+        last |= connection == ConnectionHeader.CLOSE;
         if (queued != null) {
-            queued.add(response);
+            queued.add(new Queued(response, connection));
             return;
         }
         if (out == null) {
             out = alloc.ioBuffer(OUTPUT_INITIAL_CAPACITY);
             date = DateCache.bytes();
         }
-        ResponseEncoder.encode(response, out, date, close);
+        ResponseEncoder.encode(response, out, date, connection);
     }
 
     /** Adds a response that completes later; {@code input} holds the bytes its request reads. */
-    void later(Mono<Response> response, ByteBuf input, boolean close) {
-        last |= close;
+    void later(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
+        last |= connection == ConnectionHeader.CLOSE;
         if (queued == null) {
             queued = new ArrayList<>();
         }
         if (held == null) {
             held = input.retain();
         }
-        queued.add(response
+        queued.add(new Queued(response
                 .onErrorResume(e -> {
                     log.warn("service failed", e);
                     return Mono.just(FAILED);
                 })
-                .defaultIfEmpty(EMPTY_RESULT));
+                .defaultIfEmpty(EMPTY_RESULT), connection));
     }
 
     /** The encoded responses, in one buffer, once all are done; empty when the read completed no request. */
@@ -109,8 +113,8 @@ final class Batch {
         }
         if (queued != null && !subscribed) {
             // Once subscribed, the Flux owns the queued responses and discards them through the hook.
-            for (Object o : queued) {
-                if (o instanceof Response r) {
+            for (Queued q : queued) {
+                if (q.response() instanceof Response r) {
                     r.release();
                 }
             }
@@ -119,8 +123,8 @@ final class Batch {
     }
 
     @SuppressWarnings("unchecked")
-    private static Mono<Response> asMono(Object queuedItem) {
-        return queuedItem instanceof Response r ? Mono.just(r) : (Mono<Response>) queuedItem;
+    private static Mono<Response> asMono(Queued queued) {
+        return queued.response() instanceof Response r ? Mono.just(r) : (Mono<Response>) queued.response();
     }
 
     // Runs on whichever thread completed the response; the lock only orders it against a concurrent cancel.
@@ -132,9 +136,9 @@ final class Batch {
         if (out == null) {
             out = alloc.ioBuffer(OUTPUT_INITIAL_CAPACITY);
         }
-        encodedLater++;
-        boolean close = last && encodedLater == queued.size();
-        ResponseEncoder.encode(response, out, DateCache.bytes(), close);
+        // flatMapSequential delivers in queue order, so the count says which request this answers.
+        ConnectionHeader connection = queued.get(encodedLater++).connection();
+        ResponseEncoder.encode(response, out, DateCache.bytes(), connection);
     }
 
     private synchronized ByteBuf takeOutput() {

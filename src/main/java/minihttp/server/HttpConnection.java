@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import minihttp.codec.Request;
 import minihttp.codec.RequestDecoder;
 import minihttp.codec.Response;
+import minihttp.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.service.Service;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -66,17 +67,17 @@ final class HttpConnection {
         decoder.feed(in);
         Request request;
         while (!batch.last() && (request = decoder.poll()) != null) {
-            boolean close = !request.keepAlive();
+            ConnectionHeader connection = ConnectionHeader.answering(request);
             Mono<Response> response = call(request);
             if (response instanceof Callable<?> ready) {
                 // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
-                batch.ready(valueOf(ready), close);
+                batch.ready(valueOf(ready), connection);
             } else {
-                batch.later(response, decoder.detach(), close);
+                batch.later(response, decoder.detach(), connection);
             }
         }
         if (decoder.failed() && !batch.last()) {
-            batch.ready(Response.text(decoder.errorStatus(), decoder.errorMessage() + "\n"), true);
+            batch.ready(Response.text(decoder.errorStatus(), decoder.errorMessage() + "\n"), ConnectionHeader.CLOSE);
         }
         decoder.endRead();
         return batch;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static minihttp.codec.ResponseEncoder.ConnectionHeader.CLOSE;
+import static minihttp.codec.ResponseEncoder.ConnectionHeader.KEEP_ALIVE;
+import static minihttp.codec.ResponseEncoder.ConnectionHeader.NONE;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -17,10 +20,10 @@ class ResponseEncoderTest {
 
     private static final byte[] DATE = "Sun, 22 Nov 2026 08:00:00 GMT".getBytes(US_ASCII);
 
-    private static String encode(Response response, boolean close) {
+    private static String encode(Response response, ResponseEncoder.ConnectionHeader connection) {
         ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer();
         try {
-            ResponseEncoder.encode(response, out, DATE, close);
+            ResponseEncoder.encode(response, out, DATE, connection);
             return out.toString(US_ASCII);
         } finally {
             out.release();
@@ -30,22 +33,29 @@ class ResponseEncoderTest {
     @Test
     void encodesAPlaintextResponse() {
         assertEquals("HTTP/1.1 200 OK\r\nServer: minihttp\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n"
-                + "Date: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\nHello, World!", encode(Response.text("Hello, World!"), false));
+                + "Date: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\nHello, World!", encode(Response.text("Hello, World!"), NONE));
     }
 
     @Test
     void addsConnectionCloseWhenTheConnectionEnds() {
-        String encoded = encode(Response.text(HttpStatus.BAD_REQUEST, "bad\n"), true);
+        String encoded = encode(Response.text(HttpStatus.BAD_REQUEST, "bad\n"), CLOSE);
         assertTrue(encoded.startsWith("HTTP/1.1 400 Bad Request\r\n"), encoded);
         assertTrue(encoded.contains("\r\nConnection: close\r\n"), encoded);
         assertTrue(encoded.endsWith("\r\n\r\nbad\n"), encoded);
     }
 
     @Test
+    void announcesKeepAliveToHttp10() {
+        String encoded = encode(Response.text("ok"), KEEP_ALIVE);
+        assertTrue(encoded.contains("\r\nConnection: keep-alive\r\n"), encoded);
+        assertTrue(encoded.endsWith("\r\n\r\nok"), encoded);
+    }
+
+    @Test
     void writesAndReleasesAByteBufBody() {
         ByteBuf body = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("{}".getBytes(US_ASCII));
         Response response = Response.status(HttpStatus.CREATED).header("X-A", "b").body(body);
-        String encoded = encode(response, false);
+        String encoded = encode(response, NONE);
         assertEquals(0, body.refCnt());
         assertEquals("HTTP/1.1 201 Created\r\nServer: minihttp\r\nX-A: b\r\nContent-Length: 2\r\n"
                 + "Date: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\n{}", encoded);
@@ -53,7 +63,7 @@ class ResponseEncoderTest {
 
     @Test
     void countsBodyBytesNotCharacters() {
-        assertTrue(encode(Response.text("é"), false).contains("Content-Length: 2\r\n"));
+        assertTrue(encode(Response.text("é"), NONE).contains("Content-Length: 2\r\n"));
     }
 
     @Test

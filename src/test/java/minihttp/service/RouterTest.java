@@ -50,7 +50,7 @@ class RouterTest {
         Response response = route(requestLine).block();
         assertEquals(HttpStatus.METHOD_NOT_ALLOWED, response.status());
         ByteBuf out = Unpooled.buffer();
-        ResponseEncoder.encode(response, out, new byte[29], false);
+        ResponseEncoder.encode(response, out, new byte[29], ResponseEncoder.ConnectionHeader.NONE);
         String encoded = out.toString(ISO_8859_1);
         out.release();
         assertTrue(encoded.contains("\r\nAllow: " + allow + "\r\n"), encoded);

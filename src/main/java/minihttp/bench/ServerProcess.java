@@ -1,0 +1,103 @@
+package minihttp.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A server under test, run as a child process from its "listening on" line until it is stopped. */
+final class ServerProcess implements AutoCloseable {
+
+    private static final String READY_MARKER = "listening on";
+    private static final long READY_TIMEOUT_SECONDS = 30;
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+    /** Output lines kept to explain a server that failed. */
+    private static final int TAIL_LINES = 20;
+
+    private final String name;
+    private final Process process;
+    private final Deque<String> tail = new ArrayDeque<>();
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+
+    private ServerProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+    }
+
+    /** Starts the command and waits for its ready line; the server is stopped again if it never comes. */
+    static ServerProcess start(String name, List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ServerProcess server = new ServerProcess(name, process);
+        Thread reader = new Thread(server::readOutput, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            server.ready.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return server;
+        } catch (ExecutionException | TimeoutException e) {
+            server.close();
+            throw new IOException(name + " did not print '" + READY_MARKER + "' within " + READY_TIMEOUT_SECONDS
+                    + "s (" + server.exitDescription() + "); last output:\n" + server.tail(), e);
+        }
+    }
+
+    /** Keeps reading after the ready line too: a server blocked on a full pipe would skew the benchmark. */
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                synchronized (tail) {
+                    if (tail.size() == TAIL_LINES) {
+                        tail.removeFirst();
+                    }
+                    tail.addLast(line);
+                }
+                if (line.contains(READY_MARKER)) {
+                    ready.complete(line);
+                }
+            }
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        }
+        ready.completeExceptionally(new IOException(name + " closed its output"));
+    }
+
+    /** Throws if the server died while it was under load, which would make the run meaningless. */
+    void checkAlive() throws IOException {
+        if (!process.isAlive()) {
+            throw new IOException(name + " died during the run (" + exitDescription() + "); last output:\n" + tail());
+        }
+    }
+
+    private String exitDescription() {
+        return process.isAlive() ? "still running" : "exit code " + process.exitValue();
+    }
+
+    private String tail() {
+        synchronized (tail) {
+            return String.join("\n", tail);
+        }
+    }
+
+    /** SIGTERM first so the server shuts down as it would in production; SIGKILL only if it hangs. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                System.err.println("warning: " + name + " ignored SIGTERM for " + STOP_TIMEOUT_SECONDS + "s; killed");
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
