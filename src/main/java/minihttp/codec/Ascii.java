@@ -1,6 +1,9 @@
 package minihttp.codec;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /** Byte classes of the HTTP grammar (RFC 9110 section 5.6) and in-place ASCII comparisons. */
 final class Ascii {
@@ -37,46 +40,65 @@ final class Ascii {
         FIELD_VALUE_CHAR[HTAB] = true;
     }
 
-    // Eight bytes at a time ("SWAR"): long runs such as targets and field values are checked one getLong per
-    // word, and only a word that may hold a bad byte is looked at byte by byte. A ByteProcessor would cost a
-    // megamorphic call per byte, as forEachByte's one call site serves every byte class.
+    // Eight bytes at a time ("SWAR"): long runs such as targets and field values are checked one word at a time,
+    // and only a word that may hold a bad byte is looked at byte by byte.
+    private static final VarHandle WORD_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final int WORD = Long.BYTES;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Ascii() {}
 
-    /** The first byte in {@code [from, to)} that is not a token character (method, field name), or -1. */
-    static int invalidToken(ByteBuf buf, int from, int to) {
-        return firstNotIn(buf, from, to, TCHAR);
+    /** The eight bytes at {@code i} as one big-endian long, the order of {@link ByteBuf#getLong}. */
+    static long word(byte[] bytes, int i) {
+        return (long) WORD_AT.get(bytes, i);
+    }
+
+    /** The end of the token (method, field name) starting at {@code from}: the first other byte, or {@code to}. */
+    static int tokenEnd(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to && TCHAR[bytes[i] & 0xff]) {
+            i++;
+        }
+        return i;
     }
 
     /** The first byte in {@code [from, to)} that cannot be in a request target, or -1. */
-    static int invalidTarget(ByteBuf buf, int from, int to) {
+    static int invalidTarget(byte[] bytes, int from, int to) {
         int i = from;
         for (; i + WORD <= to; i += WORD) {
-            long word = buf.getLong(i);
+            long word = word(bytes, i);
             if ((word & HIGH_BITS) != 0 || anyBelow(word, 0x21) || anyEqual(word, 0x7f)) {
-                return firstNotIn(buf, i, i + WORD, TARGET_CHAR);
+                return firstNotIn(bytes, i, i + WORD, TARGET_CHAR);
             }
         }
-        return firstNotIn(buf, i, to, TARGET_CHAR);
+        return firstNotIn(bytes, i, to, TARGET_CHAR);
     }
 
     /** The first byte in {@code [from, to)} that cannot be in a field value, or -1. */
-    static int invalidFieldValue(ByteBuf buf, int from, int to) {
+    static int invalidFieldValue(byte[] bytes, int from, int to) {
         int i = from;
         for (; i + WORD <= to; i += WORD) {
-            long word = buf.getLong(i);
+            long word = word(bytes, i);
             // HTAB is below 0x20 but allowed, so a flagged word may still be valid.
             if (anyBelow(word, 0x20) || anyEqual(word, 0x7f)) {
-                int bad = firstNotIn(buf, i, i + WORD, FIELD_VALUE_CHAR);
+                int bad = firstNotIn(bytes, i, i + WORD, FIELD_VALUE_CHAR);
                 if (bad >= 0) {
                     return bad;
                 }
             }
         }
-        return firstNotIn(buf, i, to, FIELD_VALUE_CHAR);
+        return firstNotIn(bytes, i, to, FIELD_VALUE_CHAR);
+    }
+
+    /** The first {@code b} in {@code [from, to)}, or -1. */
+    static int indexOf(byte[] bytes, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether a byte of {@code word} is below {@code n} (at most 0x80); exact, as in "Bit Twiddling Hacks". */
@@ -90,13 +112,17 @@ final class Ascii {
         return ((x - ONES) & ~x & HIGH_BITS) != 0;
     }
 
-    private static int firstNotIn(ByteBuf buf, int from, int to, boolean[] byteClass) {
+    private static int firstNotIn(byte[] bytes, int from, int to, boolean[] byteClass) {
         for (int i = from; i < to; i++) {
-            if (!byteClass[buf.getByte(i) & 0xff]) {
+            if (!byteClass[bytes[i] & 0xff]) {
                 return i;
             }
         }
         return -1;
+    }
+
+    static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     static boolean isWhitespace(byte b) {
@@ -115,23 +141,37 @@ final class Ascii {
         return true;
     }
 
-    /** Whether the comma-separated list at {@code [from, to)} holds {@code token}, ignoring case (RFC 9110 5.6.1). */
-    static boolean listContains(ByteBuf buf, int from, int to, CharSequence token) {
+    /** Whether {@code bytes[from, to)} is exactly {@code lowerCase}, ignoring the case of the bytes. */
+    static boolean equalsIgnoreCase(byte[] bytes, int from, int to, String lowerCase) {
+        int n = lowerCase.length();
+        if (to - from != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (toLower(bytes[from + i]) != lowerCase.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the comma-separated list at {@code [from, to)} holds {@code lowerCase}, ignoring case (RFC 9110 5.6.1). */
+    static boolean listContains(byte[] bytes, int from, int to, String lowerCase) {
         int i = from;
         while (i < to) {
-            int end = buf.indexOf(i, to, (byte) ',');
+            int end = indexOf(bytes, i, to, (byte) ',');
             if (end < 0) {
                 end = to;
             }
             int s = i;
             int e = end;
-            while (s < e && isWhitespace(buf.getByte(s))) {
+            while (s < e && isWhitespace(bytes[s])) {
                 s++;
             }
-            while (e > s && isWhitespace(buf.getByte(e - 1))) {
+            while (e > s && isWhitespace(bytes[e - 1])) {
                 e--;
             }
-            if (e - s == token.length() && regionMatches(buf, s, token, true)) {
+            if (equalsIgnoreCase(bytes, s, e, lowerCase)) {
                 return true;
             }
             i = end + 1;

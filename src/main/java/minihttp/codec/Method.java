@@ -5,27 +5,23 @@ public enum Method {
     GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH, OTHER;
 
     private static final Method[] VALUES = values();
-    /** "GET" read as one big-endian medium: the method of nearly every request, recognised in one read. */
-    private static final int GET_BYTES = 'G' << 16 | 'E' << 8 | 'T';
-
-    /** Recognises a method from its bytes in {@code buf} without allocating. */
-    static Method of(io.netty.buffer.ByteBuf buf, int start, int length) {
-        if (length == 3 && buf.getMedium(start) == GET_BYTES) {
-            return GET;
-        }
+    /** Recognises a method from the first {@code length} bytes of {@code line} without allocating. */
+    static Method of(byte[] line, int length) {
         for (int i = 0; i < VALUES.length - 1; i++) {
             Method m = VALUES[i];
-            String name = m.name();
-            if (name.length() == length && matches(buf, start, name)) {
+            if (matches(line, length, m.name())) {
                 return m;
             }
         }
         return OTHER;
     }
 
-    private static boolean matches(io.netty.buffer.ByteBuf buf, int start, String name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (buf.getByte(start + i) != name.charAt(i)) {
+    private static boolean matches(byte[] line, int length, String name) {
+        if (name.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (line[i] != name.charAt(i)) {
                 return false;
             }
         }
