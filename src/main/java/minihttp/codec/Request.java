@@ -1,6 +1,7 @@
 package minihttp.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,16 @@ public final class Request {
     public boolean pathEquals(CharSequence path) {
         int length = pathEnd() - targetStart;
         return length == path.length() && regionMatches(targetStart, path, false);
+    }
+
+    /**
+     * Whether the path is exactly the bytes of {@code path}, compared a word at a time: for routers, which
+     * prepare their paths as bytes once.
+     */
+    public boolean pathEquals(ByteBuf path) {
+        int length = pathEnd() - targetStart;
+        return length == path.readableBytes()
+                && ByteBufUtil.equals(buf, start + targetStart, path, path.readerIndex(), length);
     }
 
     /** The raw query string after {@code ?}, or {@code null} when there is none. */

@@ -1,5 +1,8 @@
 package minihttp.service;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -33,7 +36,7 @@ public final class Router implements Service {
     @Override
     public Mono<Response> call(Request request) {
         for (PathRoutes route : routes) {
-            if (request.pathEquals(route.path)) {
+            if (request.pathEquals(route.path)) { // a word-at-a-time compare, in place
                 Service service = route.byMethod.get(request.method());
                 return service != null ? service.call(request) : route.notAllowed;
             }
@@ -41,8 +44,8 @@ public final class Router implements Service {
         return NOT_FOUND;
     }
 
-    /** The services of one path, and its 405 response naming the methods it allows. */
-    private record PathRoutes(String path, EnumMap<Method, Service> byMethod, Mono<Response> notAllowed) {}
+    /** The services of one path (as bytes, never released), and its 405 response naming the methods it allows. */
+    private record PathRoutes(ByteBuf path, EnumMap<Method, Service> byMethod, Mono<Response> notAllowed) {}
 
     /** Collects routes; {@link #build()} freezes them into a {@link Router}. */
     public static final class Builder {
@@ -51,8 +54,8 @@ public final class Router implements Service {
         private Builder() {}
 
         public Builder route(Method method, String path, Service service) {
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("path must start with /: " + path);
+            if (!path.startsWith("/") || !path.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+                throw new IllegalArgumentException("path must start with / and be visible ASCII: " + path);
             }
             routes.computeIfAbsent(path, p -> new EnumMap<>(Method.class)).put(method, service);
             return this;
@@ -74,7 +77,9 @@ public final class Router implements Service {
                         .header("Allow", allow)
                         .contentType("text/plain")
                         .body("Method Not Allowed\n");
-                built.add(new PathRoutes(path, new EnumMap<>(byMethod), Mono.just(notAllowed)));
+                ByteBuf pathBytes = Unpooled.unreleasableBuffer(
+                        Unpooled.wrappedBuffer(path.getBytes(StandardCharsets.US_ASCII)));
+                built.add(new PathRoutes(pathBytes, new EnumMap<>(byMethod), Mono.just(notAllowed)));
             });
             return new Router(built.toArray(PathRoutes[]::new));
         }
