@@ -43,6 +43,7 @@ final class Ascii {
     // Eight bytes at a time ("SWAR"): long runs such as targets and field values are checked one word at a time,
     // and only a word that may hold a bad byte is looked at byte by byte.
     private static final VarHandle WORD_AT = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle WORD_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int WORD = Long.BYTES;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
@@ -91,9 +92,20 @@ final class Ascii {
         return firstNotIn(bytes, i, to, FIELD_VALUE_CHAR);
     }
 
-    /** The first {@code b} in {@code [from, to)}, or -1. */
+    /** The first {@code b} in {@code [from, to)}, or -1: a word at a time, as Netty's {@code ByteBuf.indexOf}. */
     static int indexOf(byte[] bytes, int from, int to, byte b) {
-        for (int i = from; i < to; i++) {
+        long pattern = ONES * (b & 0xff);
+        int i = from;
+        for (; i + WORD <= to; i += WORD) {
+            long x = (long) WORD_LE.get(bytes, i) ^ pattern;
+            long zeros = (x - ONES) & ~x & HIGH_BITS;
+            if (zeros != 0) {
+                // Little-endian, so the lowest flagged byte comes first in memory and is a true match: borrows
+                // only carry upwards, into later bytes.
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (bytes[i] == b) {
                 return i;
             }

@@ -37,7 +37,8 @@ public final class RequestDecoder {
     private static final int MIN_REQUEST_LINE = 1 + 1 + 1 + 1 + VERSION_LENGTH;
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18; // below Long.MAX_VALUE, so parsing cannot overflow
     private static final int MIN_CUMULATION = 256;
-    private static final int INITIAL_LINE_CAPACITY = 256;
+    /** Room for many pipelined request heads, so that one copy serves them all. */
+    private static final int INITIAL_WINDOW = 4096;
     private static final String CLOSE = "close";
     private static final String KEEP_ALIVE = "keep-alive";
 
@@ -50,7 +51,9 @@ public final class RequestDecoder {
     private int scan;           // where the next unread line starts, relative to buf.readerIndex()
     private int headersStart;   // where the header block starts, relative to buf.readerIndex()
     private Request request = new Request();
-    private byte[] line = new byte[INITIAL_LINE_CAPACITY]; // scratch: the line being parsed, see copyLine
+    private byte[] window = new byte[INITIAL_WINDOW]; // input bytes [windowStart, windowEnd), see lineFeed
+    private int windowStart;
+    private int windowEnd;
 
     // Framing facts gathered from the headers of the request being decoded.
     private long contentLength;
@@ -69,6 +72,7 @@ public final class RequestDecoder {
 
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
     public void feed(ByteBuf in) {
+        windowEnd = windowStart; // the window mirrors the previous read's buffer
         if (cumulation == null) {
             buf = in;
         } else {
@@ -120,6 +124,7 @@ public final class RequestDecoder {
 
     /** Ends a read: keeps the bytes of an incomplete request, in a buffer of the decoder's own. */
     public void endRead() {
+        windowEnd = windowStart;
         ByteBuf b = buf;
         buf = null;
         if (b == null) {
@@ -173,51 +178,52 @@ public final class RequestDecoder {
 
     private boolean requestLine() {
         int from = buf.readerIndex();
-        int lf = buf.indexOf(from, buf.writerIndex(), LF);
+        int lf = lineFeed(from, limits.maxRequestLine());
         if (lf < 0) {
             if (buf.readableBytes() > limits.maxRequestLine()) {
                 fail(HttpStatus.URI_TOO_LONG, "request line too long");
             }
             return false;
         }
-        int end = lineEnd(from, lf);
-        if (end == from) {
+        byte[] w = window;
+        int start = from - windowStart;
+        int end = lineEnd(start, lf - windowStart);
+        if (end == start) {
             buf.readerIndex(lf + 1); // empty lines before a request line are ignored (RFC 9112 section 2.2)
             return true;
         }
-        if (end - from > limits.maxRequestLine()) {
+        if (end - start > limits.maxRequestLine()) {
             return fail(HttpStatus.URI_TOO_LONG, "request line too long");
         }
-        int length = end - from;
-        if (length < MIN_REQUEST_LINE) {
+        if (end - start < MIN_REQUEST_LINE) {
             return fail(HttpStatus.BAD_REQUEST, "malformed request line");
         }
-        byte[] l = copyLine(from, length);
-        int methodEnd = Ascii.tokenEnd(l, 0, length);
-        if (methodEnd == 0 || l[methodEnd] != SP) {
+        int methodEnd = Ascii.tokenEnd(w, start, end);
+        if (methodEnd == start || w[methodEnd] != SP) {
             return fail(HttpStatus.BAD_REQUEST, "malformed request line");
         }
         // The version has a fixed length, so the target is everything between the method and it.
-        int versionStart = length - VERSION_LENGTH;
+        int versionStart = end - VERSION_LENGTH;
         int targetStart = methodEnd + 1;
         int targetEnd = versionStart - 1;
-        if (targetEnd <= targetStart || l[targetEnd] != SP || Ascii.invalidTarget(l, targetStart, targetEnd) >= 0) {
+        if (targetEnd <= targetStart || w[targetEnd] != SP || Ascii.invalidTarget(w, targetStart, targetEnd) >= 0) {
             return fail(HttpStatus.BAD_REQUEST, "malformed request target");
         }
-        long version = Ascii.word(l, versionStart);
+        long version = Ascii.word(w, versionStart);
         if (version != HTTP_1_1 && version != HTTP_1_0) {
-            return isHttpVersion(l, versionStart, version)
+            return isHttpVersion(w, versionStart, version)
                     ? fail(HttpStatus.VERSION_NOT_SUPPORTED, "only HTTP/1.1 and HTTP/1.0 are supported")
                     : fail(HttpStatus.BAD_REQUEST, "malformed HTTP version");
         }
 
         Request r = request;
         r.reset();
-        r.method = Method.of(l, methodEnd);
-        r.methodEnd = methodEnd;
-        r.targetStart = targetStart;
-        r.targetEnd = targetEnd;
-        r.queryStart = Ascii.indexOf(l, targetStart, targetEnd, (byte) '?');
+        r.method = Method.of(w, start, methodEnd);
+        r.methodEnd = methodEnd - start;
+        r.targetStart = targetStart - start;
+        r.targetEnd = targetEnd - start;
+        int query = Ascii.indexOf(w, targetStart, targetEnd, (byte) '?');
+        r.queryStart = query < 0 ? -1 : query - start;
         r.http11 = version == HTTP_1_1;
 
         contentLength = -1;
@@ -234,67 +240,64 @@ public final class RequestDecoder {
     private boolean headerLine() {
         int base = buf.readerIndex();
         int from = base + scan;
-        int lf = buf.indexOf(from, buf.writerIndex(), LF);
-        int blockEnd = lf < 0 ? buf.writerIndex() : lf + 1;
-        if (blockEnd - base - headersStart > limits.maxHeaderBytes()) {
-            return fail(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
-        }
+        int room = limits.maxHeaderBytes() - (scan - headersStart); // what the block may still take
+        int lf = lineFeed(from, room);
         if (lf < 0) {
-            return false;
+            return buf.writerIndex() - from > room && fail(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
         }
-        int end = lineEnd(from, lf);
         scan = lf + 1 - base;
-        if (end == from) {
+        byte[] w = window;
+        int start = from - windowStart;
+        int end = lineEnd(start, lf - windowStart);
+        if (end == start) {
             return endOfHeaders();
         }
-        int length = end - from;
-        byte[] l = copyLine(from, length);
-        if (Ascii.isWhitespace(l[0])) {
+        if (Ascii.isWhitespace(w[start])) {
             return fail(HttpStatus.BAD_REQUEST, "obsolete line folding or whitespace before a header");
         }
-        int colon = Ascii.tokenEnd(l, 0, length);
-        if (colon == 0 || colon == length || l[colon] != COLON) {
+        int colon = Ascii.tokenEnd(w, start, end);
+        if (colon == start || colon == end || w[colon] != COLON) {
             return fail(HttpStatus.BAD_REQUEST, "malformed header name");
         }
         int valueStart = colon + 1;
-        int valueEnd = length;
-        while (valueStart < valueEnd && Ascii.isWhitespace(l[valueStart])) {
+        int valueEnd = end;
+        while (valueStart < valueEnd && Ascii.isWhitespace(w[valueStart])) {
             valueStart++;
         }
-        while (valueEnd > valueStart && Ascii.isWhitespace(l[valueEnd - 1])) {
+        while (valueEnd > valueStart && Ascii.isWhitespace(w[valueEnd - 1])) {
             valueEnd--;
         }
-        if (Ascii.invalidFieldValue(l, valueStart, valueEnd) >= 0) {
+        if (Ascii.invalidFieldValue(w, valueStart, valueEnd) >= 0) {
             return fail(HttpStatus.BAD_REQUEST, "invalid character in header value");
         }
         if (request.headerCount == limits.maxHeaders()) {
             return fail(HttpStatus.HEADERS_TOO_LARGE, "too many headers");
         }
-        int line = from - base;
-        request.addHeader(line, line + colon, line + valueStart, line + valueEnd);
-        return framingHeader(l, colon, valueStart, valueEnd);
+        int offset = windowStart - base; // from window indices to request offsets
+        request.addHeader(start + offset, colon + offset, valueStart + offset, valueEnd + offset);
+        return framingHeader(w, start, colon, valueStart, valueEnd);
     }
 
     /** Notes the headers that decide framing and connection reuse; others pass through untouched. */
-    private boolean framingHeader(byte[] l, int nameEnd, int valueStart, int valueEnd) {
-        switch (nameEnd) {
+    private boolean framingHeader(byte[] w, int name, int nameEnd, int valueStart, int valueEnd) {
+        switch (nameEnd - name) {
             case 4 -> {
-                if (Ascii.equalsIgnoreCase(l, 0, nameEnd, "host")) {
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "host")) {
                     hostCount++;
                 }
             }
             case 10 -> {
-                if (Ascii.equalsIgnoreCase(l, 0, nameEnd, "connection")) {
-                    connection(l, valueStart, valueEnd);
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "connection")) {
+                    connection(w, valueStart, valueEnd);
                 }
             }
             case 14 -> {
-                if (Ascii.equalsIgnoreCase(l, 0, nameEnd, "content-length")) {
-                    return contentLength(l, valueStart, valueEnd);
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "content-length")) {
+                    return contentLength(w, valueStart, valueEnd);
                 }
             }
             case 17 -> {
-                if (Ascii.equalsIgnoreCase(l, 0, nameEnd, "transfer-encoding")) {
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "transfer-encoding")) {
                     transferEncoding = true;
                 }
             }
@@ -371,30 +374,48 @@ public final class RequestDecoder {
         return r;
     }
 
-    /** The end of a line's content: before CRLF, or before a bare LF, which RFC 9112 section 2.2 lets us accept. */
-    private int lineEnd(int from, int lf) {
-        return lf > from && buf.getByte(lf - 1) == CR ? lf - 1 : lf;
+    /** The end of a line's content in the window: before CRLF, or before a bare LF (RFC 9112 section 2.2). */
+    private int lineEnd(int start, int lf) {
+        return lf > start && window[lf - 1] == CR ? lf - 1 : lf;
+    }
+
+    /**
+     * The index of the first LF in the {@code maxLength + 1} bytes of input from {@code from}, or -1, searched in
+     * the window. The window holds a copy of the input from the current line on, refilled when a line runs past
+     * it: lines are searched and parsed there, as indexing an array costs a fraction of a call to
+     * {@code ByteBuf.getByte} or {@code indexOf} (Netty's {@code HttpObjectDecoder} splits its header lines
+     * from a scratch copy too). Requests stay views into the input; one refill usually covers many pipelined
+     * requests.
+     */
+    private int lineFeed(int from, int maxLength) {
+        int to = Math.min(buf.writerIndex(), from + maxLength + 1);
+        for (;;) {
+            if (from >= windowStart && from < windowEnd) {
+                int lf = Ascii.indexOf(window, from - windowStart, Math.min(to, windowEnd) - windowStart, LF);
+                if (lf >= 0) {
+                    return windowStart + lf;
+                }
+                if (windowEnd >= to) {
+                    return -1;
+                }
+                if (windowStart == from) {
+                    window = new byte[window.length * 2]; // the line fills the window: it is long, not endless
+                }
+            }
+            int length = Math.min(buf.writerIndex() - from, window.length);
+            if (length == 0) {
+                return -1;
+            }
+            buf.getBytes(from, window, 0, length);
+            windowStart = from;
+            windowEnd = from + length;
+        }
     }
 
     /** {@code HTTP/DIGIT.DIGIT}: a well-formed version that is not ours earns 505 rather than 400. */
     private static boolean isHttpVersion(byte[] l, int i, long version) {
         return (version & HTTP_SLASH_MASK) == HTTP_SLASH
                 && Ascii.isDigit(l[i + 5]) && l[i + 6] == '.' && Ascii.isDigit(l[i + 7]);
-    }
-
-    /**
-     * Copies a line out of the input into the decoder's scratch array, where it is parsed: indexing an array is
-     * several times faster than {@code ByteBuf.getByte}, and Netty's {@code HttpObjectDecoder} splits its header
-     * lines from a scratch copy for the same reason. The request itself stays a view into the input. The limits
-     * bound the array, as no line longer than them gets here.
-     */
-    private byte[] copyLine(int from, int length) {
-        byte[] l = line;
-        if (l.length < length) {
-            line = l = new byte[Math.max(length, 2 * l.length)];
-        }
-        buf.getBytes(from, l, 0, length);
-        return l;
     }
 
     private boolean fail(HttpStatus status, String message) {
