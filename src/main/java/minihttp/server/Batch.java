@@ -17,9 +17,9 @@ import reactor.core.publisher.Mono;
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.
  *
- * <p>While every response is ready, each is encoded as it arrives and {@link #output()} is a {@code Mono.just}
- * of the buffer, which {@code concatMap} takes without subscribing. From the first response that is not ready,
- * the rest are queued and {@link #output()} waits for them in order; the read's bytes stay retained meanwhile,
+ * <p>While every response is ready, each is encoded as it arrives and {@link #done()} is a {@code Mono.just}
+ * of the batch, which {@code concatMap} takes without subscribing. From the first response that is not ready,
+ * the rest are queued and {@link #done()} waits for them in order; the read's bytes stay retained meanwhile,
  * because the requests still being served are views into them.
  */
 final class Batch {
@@ -91,20 +91,30 @@ final class Batch {
                 .defaultIfEmpty(EMPTY_RESULT), connection));
     }
 
-    /** The encoded responses, in one buffer, once all are done; empty when the read completed no request. */
-    Mono<ByteBuf> output() {
+    /**
+     * This batch once all its responses are encoded, for {@link #takeOutput}; empty when the read completed no
+     * request. The batch, not its buffer, goes through {@code concatMap}: reactor-core's scalar shortcut there
+     * may discard a value on cancel after emitting it (reactor-core PR 4352), and a discarded buffer would be
+     * released twice, whereas a discarded batch whose output was taken releases nothing.
+     */
+    Mono<Batch> done() {
         if (queued == null) {
-            ByteBuf ready = out;
-            out = null;
-            return ready == null ? Mono.empty() : Mono.just(ready);
+            return out == null ? Mono.empty() : Mono.just(this);
         }
         subscribed = true;
         return Flux.fromIterable(queued)
                 .flatMapSequential(Batch::asMono)
                 .doOnNext(this::encodeLater)
-                .then(Mono.fromCallable(this::takeOutput))
+                .then(Mono.fromCallable(this::encoded))
                 .doOnDiscard(Response.class, Response::release)
                 .doFinally(signal -> discard());
+    }
+
+    /** Hands the encoded output over: the batch keeps no reference to it. */
+    synchronized ByteBuf takeOutput() {
+        ByteBuf output = out;
+        out = null;
+        return output;
     }
 
     /** Releases everything the batch still holds: on cancel, or when it was never sent. */
@@ -147,10 +157,8 @@ final class Batch {
         ResponseEncoder.encode(response, out, DateCache.bytes(), connection);
     }
 
-    private synchronized ByteBuf takeOutput() {
-        ByteBuf output = out;
-        out = null;
+    private synchronized Batch encoded() {
         queued = null; // everything in it is encoded; nothing left for discard() to release
-        return output;
+        return this;
     }
 }

@@ -24,8 +24,8 @@ import reactor.netty.NettyOutbound;
  *
  * <p>Each read is decoded and its services called inside {@code map}, while reactor-netty still holds the read's
  * buffer (it releases it when {@code onNext} returns). {@code concatMap} then keeps the batches in read order;
- * for a batch whose responses were all ready it takes the buffer through the {@code Mono.just} fast path without
- * a subscription. Each batch is one write and one flush. A request that ends the connection (bad input,
+ * for a batch whose responses were all ready it takes the batch through the {@code Mono.just} fast path without
+ * a subscription, then {@code map} takes its buffer. Each batch is one write and one flush. A request that ends the connection (bad input,
  * {@code Connection: close}, HTTP/1.0) makes its batch the last one: the inbound is cancelled, the batch is
  * written after those before it, and the completed send closes the connection.
  */
@@ -56,7 +56,8 @@ final class HttpConnection {
                 .map(connection::onRead)
                 .takeUntil(Batch::last)
                 .doFinally(signal -> connection.releaseDecoder())
-                .concatMap(Batch::output)
+                .concatMap(Batch::done)
+                .map(Batch::takeOutput)
                 .doOnDiscard(Batch.class, Batch::discard);
         return out.send(writes, FLUSH_EACH_BATCH);
     }
