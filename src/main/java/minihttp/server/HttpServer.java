@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import minihttp.codec.RequestDecoder;
 import minihttp.service.Service;
 import reactor.netty.DisposableServer;
@@ -251,7 +252,7 @@ public final class HttpServer {
 
     private static void shutdown(EventLoopGroup group) {
         group.shutdownGracefully(SHUTDOWN_QUIET.toMillis(), SHUTDOWN_TIMEOUT.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
+                TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
     private static int requirePort(int port) {

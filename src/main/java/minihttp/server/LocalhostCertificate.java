@@ -1,5 +1,6 @@
 package minihttp.server;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -62,7 +63,7 @@ record LocalhostCertificate(X509Certificate certificate, KeyPair keyPair) {
             X509Certificate certificate = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(keys.getPrivate())));
             return new LocalhostCertificate(certificate, keys);
-        } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate", e);
         }
     }

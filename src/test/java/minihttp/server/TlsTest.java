@@ -60,6 +60,7 @@ class TlsTest {
     private static final String HELLO = "Hello, World!";
     private static final int PIPELINED = 16;
     private static final int READ_TIMEOUT_MS = 10_000;
+    private static final int CLOSE_TIMEOUT_MS = 100;
     /** One certificate for the whole class: generating is cheap, but not free. */
     private static final Tls TLS = Tls.selfSigned();
 
@@ -101,6 +102,10 @@ class TlsTest {
         }
         for (AutoCloseable c : closeables) {
             try {
+                if (c instanceof Socket socket && !socket.isClosed()) {
+                    // An SSLSocket's close waits up to its read timeout for the peer's close_notify.
+                    socket.setSoTimeout(CLOSE_TIMEOUT_MS);
+                }
                 c.close();
             } catch (Exception ignored) {
                 // the server may have closed it already
