@@ -15,6 +15,7 @@ public final class DemoApp {
     public static Service service() {
         return Router.builder()
                 .get("/plaintext", Service.constant(PLAINTEXT))
+                .get("/blocking", Service.blocking(BlockingSleep::answer))
                 .build();
     }
 }

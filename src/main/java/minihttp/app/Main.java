@@ -1,48 +1,126 @@
 package minihttp.app;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import minihttp.server.HttpServer;
+import minihttp.server.Tls;
+import minihttp.server.Transport;
+import minihttp.service.Blocking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
-/** The command line: {@code java -jar target/minihttp.jar [--host H] [--port P] [--threads N]} serves the demo app. */
-@Command(name = "minihttp", mixinStandardHelpOptions = true, version = "minihttp 0.1.0",
-        description = "Serves the minihttp demo app (TechEmpower plaintext at GET /plaintext).")
+/** The command line: {@code java -jar target/minihttp.jar [--host H] [--port P] [--threads N] ...} serves the demo app. */
+@Command(name = "minihttp", mixinStandardHelpOptions = true, version = "minihttp 0.1.0", sortOptions = false,
+        description = "Serves the minihttp demo app (TechEmpower plaintext at GET /plaintext, "
+                + "GET /blocking?ms=N sleeping N ms off the event loop).")
 public final class Main implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
 
-    @Option(names = "--port", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", description = "Port to listen on; serves HTTPS with --tls alone (default: ${DEFAULT-VALUE}).")
     int port = 8080;
 
     @Option(names = "--threads", description = "Event loops; 1 is single-thread mode (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--transport", paramLabel = "auto|io_uring|epoll|nio",
+            description = "I/O transport; auto takes epoll, else io_uring, else nio (default: ${DEFAULT-VALUE}).")
+    String transport = "auto";
+
+    @Option(names = "--reuseport", description = "One listening socket per event loop with SO_REUSEPORT "
+            + "(thread-per-core: each connection accepted and served by one loop) instead of one shared socket.")
+    boolean reusePort;
+
+    @Option(names = "--backlog", description = "Accept queue length per listening socket (default: ${DEFAULT-VALUE}).")
+    int backlog = HttpServer.DEFAULT_BACKLOG;
+
+    @Option(names = "--nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "TCP_NODELAY on connections; --no-nodelay turns it off (default: on).")
+    boolean noDelay;
+
+    @Option(names = "--rcvbuf", paramLabel = "BYTES",
+            description = "SO_RCVBUF of connections; 0 lets the kernel autotune (default: ${DEFAULT-VALUE}).")
+    int receiveBuffer = HttpServer.OS_DEFAULT;
+
+    @Option(names = "--sndbuf", paramLabel = "BYTES",
+            description = "SO_SNDBUF of connections; 0 lets the kernel autotune (default: ${DEFAULT-VALUE}).")
+    int sendBuffer = HttpServer.OS_DEFAULT;
+
+    @Option(names = "--tls", description = "Serve HTTPS on --port, with a self-signed certificate for localhost "
+            + "generated at start (its SHA-256 fingerprint is on the ready line), unless --cert/--key are given.")
+    boolean tls;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = "Serve HTTPS on this port and plain HTTP on --port at the same time (implies --tls).")
+    Integer tlsPort;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "PEM certificate chain, server certificate first "
+            + "(implies --tls; needs --key).")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "PEM private key of --cert (PKCS#8, PKCS#1 or SEC1).")
+    Path key;
+
+    @Option(names = "--tls-provider", paramLabel = "auto|openssl|jdk", description = "TLS engine: openssl "
+            + "(BoringSSL via netty-tcnative), jdk, or auto: openssl when it loads (default: ${DEFAULT-VALUE}).")
+    String tlsProvider = "auto";
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
+    /** The server these options describe, without its service. */
+    HttpServer server() {
+        HttpServer server;
+        try {
+            server = HttpServer.create()
+                    .host(host).port(port).threads(threads)
+                    .transport(Transport.parse(transport).requireAvailable())
+                    .reusePort(reusePort)
+                    .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer);
+            if (tls || tlsPort != null || cert != null || key != null) {
+                if ((cert == null) != (key == null)) {
+                    throw new IllegalArgumentException("--cert and --key go together");
+                }
+                Tls.Provider provider = Tls.Provider.parse(tlsProvider);
+                Tls settings = cert != null ? Tls.pem(cert, key) : Tls.selfSigned();
+                server = server.tls(settings.provider(provider));
+                if (tlsPort != null) {
+                    server = server.tlsPort(tlsPort);
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        return server;
+    }
+
     @Override
     public Integer call() throws InterruptedException {
+        HttpServer configured = server();
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets the process stop cleanly and exit 0.
         for (String name : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(name), signal -> stop.countDown());
         }
-        try (HttpServer.Running server = HttpServer.create()
-                .host(host).port(port).threads(threads)
-                .handle(DemoApp.service())
-                .bind()) {
+        try (HttpServer.Running server = configured.handle(DemoApp.service()).bind()) {
             System.out.println(server.readyLine());
             System.out.flush();
+            log.info("blocking services run on {}", Blocking.describe());
             stop.await();
             log.info("stopping");
         }

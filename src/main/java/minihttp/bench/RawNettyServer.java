@@ -8,19 +8,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import minihttp.codec.DateCache;
+import minihttp.server.Tls;
+import minihttp.server.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,35 +39,50 @@ public final class RawNettyServer implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Event loop threads (default: ${DEFAULT-VALUE}).")
     private int threads;
 
+    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|io_uring|epoll|nio",
+            description = "I/O transport, chosen as minihttp's --transport (default: ${DEFAULT-VALUE}).")
+    private String transport;
+
+    @Option(names = "--tls", description = "Serve HTTPS with a self-signed certificate for localhost.")
+    private boolean tls;
+
+    @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
+            description = "TLS engine, chosen as minihttp's --tls-provider (default: ${DEFAULT-VALUE}).")
+    private String tlsProvider;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new RawNettyServer()).execute(args));
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        Transport io = Transport.parse(transport).requireAvailable();
+        // The same TLS code as minihttp's, so both sides of the comparison run the same engine and certificate type.
+        Tls tlsSettings = tls ? Tls.selfSigned().provider(Tls.Provider.parse(tlsProvider)) : null;
+        SslContext ssl = tls ? tlsSettings.sslContext() : null;
         // One group accepts and serves, so --threads 1 really is a single event loop thread.
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io.ioHandlerFactory());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(group), "raw-netty-shutdown"));
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
-                    .channel(channelType)
+                    .channel(io.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, SO_BACKLOG)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new PlaintextHandler());
                         }
                     })
                     .bind(host, port).sync().channel();
             int boundPort = ((InetSocketAddress) server.localAddress()).getPort();
-            System.out.printf("listening on http://%s:%d (%d event loops, %s)%n",
-                    host, boundPort, threads, epoll ? "epoll" : "nio");
+            System.out.printf("listening on %s://%s:%d (%d event loops, %s%s)%n", tls ? "https" : "http",
+                    host, boundPort, threads, io.label(), tls ? ", TLS " + tlsSettings.effectiveProvider()
+                            + ", certificate SHA-256 " + tlsSettings.fingerprint() : "");
             System.out.flush();
             server.closeFuture().sync();
         } finally {

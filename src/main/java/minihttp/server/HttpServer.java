@@ -1,50 +1,97 @@
 package minihttp.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.Epoll;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import minihttp.codec.RequestDecoder;
 import minihttp.service.Service;
 import reactor.netty.DisposableServer;
-import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
 
 /**
  * Immutable server configuration in the style of reactor-netty's {@code TcpServer}: each setter returns a new
  * instance; {@link #handle} names the one service, {@link #bind} starts serving it.
+ *
+ * <p>Threading: {@link #threads} event loops of one {@link Transport}. By default they share one listening socket
+ * (one loop accepts, connections are spread over all loops). With {@link #reusePort} every loop has its own
+ * listening socket on the same port (SO_REUSEPORT): the kernel spreads connections, and each is accepted and
+ * served by one thread, thread-per-core. With {@link #tls} the port serves HTTPS; adding {@link #tlsPort} serves
+ * plain HTTP on the port and HTTPS on the TLS port at once, on the same loops.
  */
 public final class HttpServer {
 
     /** Accept queue length: large enough for benchmark clients that open thousands of connections at once. */
-    private static final int BACKLOG = 4096;
+    public static final int DEFAULT_BACKLOG = 4096;
+    /** Socket buffer size that means "leave it to the kernel" (Linux autotunes buffers that are not set). */
+    public static final int OS_DEFAULT = 0;
+    private static final int NO_PORT = -1;
+    /** Event loops are stopped without a quiet period: close() means now; in-flight work has its timeout. */
+    private static final Duration SHUTDOWN_QUIET = Duration.ZERO;
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
-    private final String host;
-    private final int port;
-    private final int threads;
-    private final RequestDecoder.Limits limits;
-    private final Service service;
+    // Not final only so that the setters can fill in a copy; an instance never changes once returned.
+    private String host = "127.0.0.1";
+    private int port;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private RequestDecoder.Limits limits = RequestDecoder.Limits.DEFAULT;
+    private Service service;
+    private Transport transport = Transport.auto();
+    private boolean reusePort;
+    private int backlog = DEFAULT_BACKLOG;
+    private boolean noDelay = true;
+    private int receiveBuffer = OS_DEFAULT;
+    private int sendBuffer = OS_DEFAULT;
+    private Tls tls;
+    private int tlsPort = NO_PORT;
 
-    private HttpServer(String host, int port, int threads, RequestDecoder.Limits limits, Service service) {
-        this.host = host;
-        this.port = port;
-        this.threads = threads;
-        this.limits = limits;
-        this.service = service;
+    private HttpServer() {}
+
+    /**
+     * A server for 127.0.0.1 on an ephemeral port, one event loop per core on the {@link Transport#auto()}
+     * transport, one shared listening socket, TCP_NODELAY, kernel-sized socket buffers, default limits, no TLS.
+     */
+    public static HttpServer create() {
+        return new HttpServer();
     }
 
-    /** A server for 127.0.0.1 on an ephemeral port, one event loop per core, default limits. */
-    public static HttpServer create() {
-        return new HttpServer("127.0.0.1", 0, Runtime.getRuntime().availableProcessors(),
-                RequestDecoder.Limits.DEFAULT, null);
+    private HttpServer copy() {
+        HttpServer c = new HttpServer();
+        c.host = host;
+        c.port = port;
+        c.threads = threads;
+        c.limits = limits;
+        c.service = service;
+        c.transport = transport;
+        c.reusePort = reusePort;
+        c.backlog = backlog;
+        c.noDelay = noDelay;
+        c.receiveBuffer = receiveBuffer;
+        c.sendBuffer = sendBuffer;
+        c.tls = tls;
+        c.tlsPort = tlsPort;
+        return c;
     }
 
     public HttpServer host(String host) {
-        return new HttpServer(Objects.requireNonNull(host), port, threads, limits, service);
+        HttpServer c = copy();
+        c.host = Objects.requireNonNull(host);
+        return c;
     }
 
     /** The port to listen on; 0 picks a free one. */
     public HttpServer port(int port) {
-        return new HttpServer(host, port, threads, limits, service);
+        HttpServer c = copy();
+        c.port = requirePort(port);
+        return c;
     }
 
     /** The number of event loops; 1 serves everything, accepting included, on one thread. */
@@ -52,77 +99,277 @@ public final class HttpServer {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
-        return new HttpServer(host, port, threads, limits, service);
+        HttpServer c = copy();
+        c.threads = threads;
+        return c;
     }
 
     public HttpServer limits(RequestDecoder.Limits limits) {
-        return new HttpServer(host, port, threads, Objects.requireNonNull(limits), service);
+        HttpServer c = copy();
+        c.limits = Objects.requireNonNull(limits);
+        return c;
     }
 
     public HttpServer handle(Service service) {
-        return new HttpServer(host, port, threads, limits, Objects.requireNonNull(service));
+        HttpServer c = copy();
+        c.service = Objects.requireNonNull(service);
+        return c;
+    }
+
+    /** The I/O transport of the event loops; {@link #bind} fails if it is not available here. */
+    public HttpServer transport(Transport transport) {
+        HttpServer c = copy();
+        c.transport = Objects.requireNonNull(transport);
+        return c;
+    }
+
+    /** One listening socket per event loop with SO_REUSEPORT (thread-per-core), instead of one shared socket. */
+    public HttpServer reusePort(boolean reusePort) {
+        HttpServer c = copy();
+        c.reusePort = reusePort;
+        return c;
+    }
+
+    /** The accept queue length of each listening socket (SO_BACKLOG; the kernel caps it at somaxconn). */
+    public HttpServer backlog(int backlog) {
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be at least 1");
+        }
+        HttpServer c = copy();
+        c.backlog = backlog;
+        return c;
+    }
+
+    /** TCP_NODELAY on accepted connections: on by default, as each batch is one write that should leave now. */
+    public HttpServer noDelay(boolean noDelay) {
+        HttpServer c = copy();
+        c.noDelay = noDelay;
+        return c;
+    }
+
+    /** SO_RCVBUF in bytes for accepted connections (set on the listener too, for the TCP window); 0: kernel. */
+    public HttpServer receiveBuffer(int bytes) {
+        HttpServer c = copy();
+        c.receiveBuffer = requireBufferSize(bytes);
+        return c;
+    }
+
+    /** SO_SNDBUF in bytes for accepted connections; 0 leaves it to the kernel. */
+    public HttpServer sendBuffer(int bytes) {
+        HttpServer c = copy();
+        c.sendBuffer = requireBufferSize(bytes);
+        return c;
+    }
+
+    /** Serves HTTPS with these settings: on {@link #port} alone, or on {@link #tlsPort} next to plain HTTP. */
+    public HttpServer tls(Tls tls) {
+        HttpServer c = copy();
+        c.tls = Objects.requireNonNull(tls);
+        return c;
+    }
+
+    /** Serves HTTPS on this port (0: a free one) and plain HTTP on {@link #port}; needs {@link #tls}. */
+    public HttpServer tlsPort(int tlsPort) {
+        HttpServer c = copy();
+        c.tlsPort = requirePort(tlsPort);
+        return c;
     }
 
     public int threads() {
         return threads;
     }
 
-    /** {@code epoll} where Netty's native transport loads (Linux), else {@code nio}. */
+    /** The name of the transport {@link #create()} uses by default here. */
     public static String transport() {
-        return Epoll.isAvailable() ? "epoll" : "nio";
+        return Transport.auto().label();
     }
 
     /** Binds and starts serving; {@link Running#close()} stops the server and its event loops. */
     public Running bind() {
         Service handler = Objects.requireNonNull(service, "no service: call handle(service) first");
+        if (tlsPort != NO_PORT && tls == null) {
+            throw new IllegalStateException("tlsPort needs tls(...)");
+        }
         RequestDecoder.Limits decoderLimits = limits;
-        // One group for accepting and serving (reactor-netty colocates them), so threads(1) is one thread.
-        LoopResources loops = LoopResources.create("minihttp", threads, true);
-        DisposableServer server = TcpServer.create()
-                .host(host)
-                .port(port)
-                .runOn(loops, true)
-                .option(ChannelOption.SO_BACKLOG, BACKLOG)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits))
-                .bindNow();
-        return new Running(server, loops, threads);
+        // Netty 4.2 event loops with the chosen I/O handler; reactor-netty derives the channel classes from the
+        // group (runOn), so io_uring, epoll and nio all go through the same TcpServer code.
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
+                new DefaultThreadFactory("minihttp-" + transport.label(), true), transport.ioHandlerFactory());
+        List<DisposableServer> servers = new ArrayList<>();
+        try {
+            TcpServer base = TcpServer.create()
+                    .host(host)
+                    .option(ChannelOption.SO_BACKLOG, backlog)
+                    .childOption(ChannelOption.TCP_NODELAY, noDelay)
+                    .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits));
+            if (receiveBuffer != OS_DEFAULT) {
+                base = base.option(ChannelOption.SO_RCVBUF, receiveBuffer)
+                        .childOption(ChannelOption.SO_RCVBUF, receiveBuffer);
+            }
+            if (sendBuffer != OS_DEFAULT) {
+                base = base.childOption(ChannelOption.SO_SNDBUF, sendBuffer);
+            }
+            int plainPort = NO_PORT;
+            int securePort = NO_PORT;
+            if (tls == null || tlsPort != NO_PORT) {
+                plainPort = listen(base, port, group, servers);
+            }
+            Tls.Provider provider = null;
+            if (tls != null) {
+                provider = tls.effectiveProvider();
+                SslProvider ssl = SslProvider.builder().sslContext(tls.sslContext()).build();
+                securePort = listen(base.secure(ssl), tlsPort != NO_PORT ? tlsPort : port, group, servers);
+            }
+            Transport used = Transport.of(servers.get(0).channel());
+            return new Running(servers, group, host, plainPort, securePort, threads, used, reusePort,
+                    provider, tls == null ? null : tls.fingerprint());
+        } catch (RuntimeException e) {
+            servers.forEach(DisposableServer::disposeNow);
+            shutdown(group);
+            throw e;
+        }
     }
 
-    /** A bound server: its address, and how to stop it. */
-    public static final class Running implements AutoCloseable {
-        private final DisposableServer server;
-        private final LoopResources loops;
-        private final int threads;
+    /** Opens the listening socket(s) of one port: one shared, or one per loop with SO_REUSEPORT; the bound port. */
+    private int listen(TcpServer server, int port, MultiThreadIoEventLoopGroup group, List<DisposableServer> servers) {
+        if (!reusePort) {
+            DisposableServer bound = server.port(port).runOn(group).bindNow();
+            servers.add(bound);
+            return bound.port();
+        }
+        int bound = port;
+        for (EventExecutor loop : group) {
+            // Each listener runs on one loop only, so its connections are accepted and served by that thread.
+            DisposableServer s = server.option(transport.reusePortOption(), true)
+                    .port(bound)
+                    .runOn((EventLoopGroup) loop)
+                    .bindNow();
+            servers.add(s);
+            bound = s.port();
+        }
+        return bound;
+    }
 
-        private Running(DisposableServer server, LoopResources loops, int threads) {
-            this.server = server;
-            this.loops = loops;
+    private static void shutdown(EventLoopGroup group) {
+        group.shutdownGracefully(SHUTDOWN_QUIET.toMillis(), SHUTDOWN_TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+
+    private static int requirePort(int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        return port;
+    }
+
+    private static int requireBufferSize(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("buffer size must be 0 (kernel default) or positive: " + bytes);
+        }
+        return bytes;
+    }
+
+    /** A bound server: its addresses, how it runs, and how to stop it. */
+    public static final class Running implements AutoCloseable {
+        private final List<DisposableServer> servers;
+        private final EventLoopGroup group;
+        private final String host;
+        private final int plainPort;
+        private final int tlsPort;
+        private final int threads;
+        private final Transport transport;
+        private final boolean reusePort;
+        private final Tls.Provider tlsProvider;
+        private final String fingerprint;
+
+        private Running(List<DisposableServer> servers, EventLoopGroup group, String host, int plainPort, int tlsPort,
+                int threads, Transport transport, boolean reusePort, Tls.Provider tlsProvider, String fingerprint) {
+            this.servers = List.copyOf(servers);
+            this.group = group;
+            this.host = host;
+            this.plainPort = plainPort;
+            this.tlsPort = tlsPort;
             this.threads = threads;
+            this.transport = transport;
+            this.reusePort = reusePort;
+            this.tlsProvider = tlsProvider;
+            this.fingerprint = fingerprint;
         }
 
         public String host() {
-            return server.host();
+            return host;
         }
 
+        /** The port of the first listener: plain HTTP, or HTTPS when TLS is the only listener. */
         public int port() {
-            return server.port();
+            return plainPort != NO_PORT ? plainPort : tlsPort;
         }
 
-        /** The ready line: {@code listening on http://HOST:PORT (N event loops, TRANSPORT)}. */
+        /** The plain HTTP port, or -1 when only HTTPS is served. */
+        public int plainPort() {
+            return plainPort;
+        }
+
+        /** The HTTPS port, or -1 without TLS. */
+        public int tlsPort() {
+            return tlsPort;
+        }
+
+        /** The transport the listening channels actually run on. */
+        public Transport transport() {
+            return transport;
+        }
+
+        /** The TLS engine in use, or null without TLS. */
+        public Tls.Provider tlsProvider() {
+            return tlsProvider;
+        }
+
+        /** The SHA-256 fingerprint of the server certificate, or null without TLS. */
+        public String fingerprint() {
+            return fingerprint;
+        }
+
+        /** The listening channels: one per port, or one per loop and port with SO_REUSEPORT. */
+        public List<Channel> listeners() {
+            return servers.stream().map(DisposableServer::channel).toList();
+        }
+
+        /**
+         * The ready line, e.g. {@code listening on http://HOST:PORT (N event loops, TRANSPORT)}; with TLS
+         * {@code https://} (or {@code http://HOST:P and https://HOST:Q}) and the provider and fingerprint.
+         */
         public String readyLine() {
-            return "listening on http://" + host() + ":" + port() + " (" + threads + " event loops, " + transport() + ")";
+            StringBuilder sb = new StringBuilder("listening on ");
+            if (plainPort != NO_PORT) {
+                sb.append("http://").append(host).append(':').append(plainPort);
+            }
+            if (tlsPort != NO_PORT) {
+                sb.append(plainPort != NO_PORT ? " and " : "").append("https://").append(host).append(':').append(tlsPort);
+            }
+            sb.append(" (").append(threads).append(" event loops, ").append(transport.label());
+            if (reusePort) {
+                sb.append(", reuseport");
+            }
+            if (tlsProvider != null) {
+                sb.append(", TLS ").append(tlsProvider).append(", certificate SHA-256 ").append(fingerprint);
+            }
+            return sb.append(')').toString();
         }
 
         /** Blocks until the server is stopped by {@link #close()}. */
         public void awaitClose() {
-            server.onDispose().block();
+            for (DisposableServer server : servers) {
+                server.onDispose().block();
+            }
         }
 
         @Override
         public void close() {
-            server.disposeNow();
-            loops.disposeLater().block();
+            for (DisposableServer server : servers) {
+                server.disposeNow();
+            }
+            shutdown(group);
         }
     }
 }

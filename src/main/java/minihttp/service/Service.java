@@ -23,6 +23,19 @@ public interface Service {
         return request -> Mono.just(function.apply(request));
     }
 
+    /**
+     * Wraps plain synchronous code that may block (file reads, sleeps, JDBC) without blocking an event loop: the
+     * function runs on a virtual thread on JDK 21+, on Reactor's bounded elastic scheduler on JDK 17
+     * ({@link Blocking}). The {@link Request} view stays valid while the function runs, because the connection
+     * keeps it until the returned {@code Mono} completes; the function must not keep it beyond returning.
+     * Pipelined responses still leave in request order. If the client goes away meanwhile, the connection may
+     * release the request's bytes while the function still runs (a running thread cannot be stopped): a function
+     * that blocks long should read what it needs from the request first.
+     */
+    static Service blocking(Function<Request, Response> function) {
+        return Blocking.service(function);
+    }
+
     /** Always answers with the same response, allocating nothing per request. */
     static Service constant(Response response) {
         Mono<Response> mono = Mono.just(response);

@@ -41,6 +41,13 @@ final class RawClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** Wraps a socket that is already connected, e.g. an {@code SSLSocket} (minihttp.server.TlsTest). */
+    RawClient(Socket connected) throws IOException {
+        socket = connected;
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
+        out = socket.getOutputStream();
+    }
+
     /** One parsed response; header names are kept as sent, looked up ignoring case. */
     record Response(String version, int status, String reason, List<String[]> headers, byte[] bodyBytes) {
 

@@ -1,0 +1,67 @@
+package minihttp.service;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import minihttp.codec.Request;
+import minihttp.codec.Response;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Where {@link Service#blocking} runs plain synchronous code: a virtual thread per call on JDK 21+, Reactor's
+ * shared {@link Schedulers#boundedElastic()} on JDK 17. Never an event loop, which must not wait.
+ *
+ * <p>The project compiles for release 17, so the JDK 21 factory {@code Executors.newVirtualThreadPerTaskExecutor}
+ * is looked up at run time.
+ */
+public final class Blocking {
+
+    private static final String VIRTUAL_FACTORY = "newVirtualThreadPerTaskExecutor";
+    private static final Scheduler SCHEDULER;
+    private static final boolean VIRTUAL;
+
+    static {
+        ExecutorService virtual = virtualThreadExecutor();
+        VIRTUAL = virtual != null;
+        SCHEDULER = VIRTUAL ? Schedulers.fromExecutorService(virtual, "minihttp-virtual")
+                : Schedulers.boundedElastic();
+    }
+
+    private Blocking() {}
+
+    /** The scheduler blocking services run on. */
+    public static Scheduler scheduler() {
+        return SCHEDULER;
+    }
+
+    /** Whether blocking services run on virtual threads (JDK 21+). */
+    public static boolean usesVirtualThreads() {
+        return VIRTUAL;
+    }
+
+    /** {@code virtual threads} or {@code boundedElastic}, for logs and reports. */
+    public static String describe() {
+        return VIRTUAL ? "virtual threads" : "boundedElastic";
+    }
+
+    static Service service(Function<Request, Response> function) {
+        return request -> Mono.fromCallable(() -> function.apply(request)).subscribeOn(SCHEDULER);
+    }
+
+    private static ExecutorService virtualThreadExecutor() {
+        try {
+            MethodHandle factory = MethodHandles.publicLookup().findStatic(Executors.class, VIRTUAL_FACTORY,
+                    MethodType.methodType(ExecutorService.class));
+            return (ExecutorService) factory.invokeExact();
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return null; // JDK 17-20: no virtual threads
+        } catch (Throwable e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

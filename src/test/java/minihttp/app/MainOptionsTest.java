@@ -1,0 +1,74 @@
+package minihttp.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import minihttp.server.HttpServer;
+import minihttp.server.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The command line: every flag is documented, parsed into the server it describes, and bad combinations fail. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class MainOptionsTest {
+
+    private static final String[] FLAGS = {"--host", "--port", "--threads", "--transport", "--reuseport", "--backlog",
+        "--[no-]nodelay", "--rcvbuf", "--sndbuf", "--tls", "--tls-port", "--cert", "--key", "--tls-provider", "--help"};
+
+    private static HttpServer configure(String... args) {
+        Main main = new Main();
+        new CommandLine(main).parseArgs(args);
+        return main.server();
+    }
+
+    @Test
+    void helpDocumentsEveryFlag() {
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("--help");
+        assertEquals(0, exit);
+        for (String flag : FLAGS) {
+            assertTrue(out.toString().contains(flag), flag + " missing from --help:\n" + out);
+        }
+    }
+
+    @Test
+    void flagsDescribeTheServerThatBinds() throws Exception {
+        HttpServer configured = configure("--port", "0", "--threads", "2", "--transport", "nio", "--reuseport",
+                "--backlog", "64", "--no-nodelay", "--rcvbuf", "65536", "--sndbuf", "65536",
+                "--tls-port", "0", "--tls-provider", "jdk");
+        try (HttpServer.Running server = configured.handle(DemoApp.service()).bind()) {
+            assertEquals(Transport.NIO, server.transport());
+            assertEquals(4, server.listeners().size(), "2 loops x 2 ports with reuseport");
+            assertNotEquals(-1, server.plainPort());
+            assertNotEquals(-1, server.tlsPort());
+            assertTrue(server.readyLine().contains("(2 event loops, nio, reuseport, TLS jdk, certificate SHA-256 "),
+                    server.readyLine());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.plainPort() + "/blocking?ms=50"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertEquals("slept 50 ms\n", r.body());
+        }
+    }
+
+    @Test
+    void badCombinationsAreUsageErrors() {
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--cert", "cert.pem"));
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--transport", "kqueue"));
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--tls", "--tls-provider", "gnutls"));
+        assertThrows(CommandLine.ParameterException.class,
+                () -> configure("--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem"));
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--threads", "0"));
+    }
+}

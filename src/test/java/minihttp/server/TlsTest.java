@@ -1,0 +1,341 @@
+package minihttp.server;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import minihttp.codec.Response;
+import minihttp.service.Router;
+import minihttp.service.Service;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Mono;
+
+/**
+ * HTTPS end to end, on every TLS engine (and, for pipelining, every transport) available here: real clients
+ * (the JDK's HttpClient and SSLSocket) that trust only the server's generated certificate.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TlsTest {
+
+    private static final String HELLO = "Hello, World!";
+    private static final int PIPELINED = 16;
+    private static final int READ_TIMEOUT_MS = 10_000;
+    private static final int CLOSE_TIMEOUT_MS = 100;
+    /** One certificate for the whole class: generating is cheap, but not free. */
+    private static final Tls TLS = Tls.selfSigned();
+
+    private HttpServer.Running server;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    static Service service() {
+        return Router.builder()
+                .get("/plaintext", Service.constant(Response.text(HELLO)))
+                .get("/delay", request -> Mono.delay(Duration.ofMillis(Long.parseLong(request.queryParam("ms"))))
+                        .map(x -> Response.text("i=" + request.queryParam("i"))))
+                .build();
+    }
+
+    static Stream<Tls.Provider> providers() {
+        return TestTransports.tlsProviders();
+    }
+
+    static Stream<Arguments> providersAndTransports() {
+        return TestTransports.tlsProviders().flatMap(p -> TestTransports.available().map(t -> Arguments.of(p, t)));
+    }
+
+    private HttpServer.Running start(Tls.Provider provider) {
+        return start(provider, Transport.auto());
+    }
+
+    private HttpServer.Running start(Tls.Provider provider, Transport transport) {
+        server = HttpServer.create().port(0).threads(1).transport(transport)
+                .tls(TLS.provider(provider)).handle(service()).bind();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        // Server first: clients closing kept-alive connections on io_uring hit a known double release
+        // (ClientCloseTest), which is not what these tests are about.
+        if (server != null) {
+            server.close();
+        }
+        for (AutoCloseable c : closeables) {
+            try {
+                if (c instanceof Socket socket && !socket.isClosed()) {
+                    // An SSLSocket's close waits up to its read timeout for the peer's close_notify.
+                    socket.setSoTimeout(CLOSE_TIMEOUT_MS);
+                }
+                c.close();
+            } catch (Exception ignored) {
+                // the server may have closed it already
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    /** A client SSLContext that trusts exactly this certificate. */
+    static SSLContext trusting(X509Certificate certificate) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("minihttp", certificate);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** An SSLSocket to 127.0.0.1 that checks the certificate names {@code localhost}, offering h2 and http/1.1. */
+    private SSLSocket tlsSocket(SSLContext context, int port) throws IOException {
+        Socket plain = new Socket();
+        plain.setTcpNoDelay(true);
+        plain.setSoTimeout(READ_TIMEOUT_MS);
+        plain.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", port, true);
+        closeables.add(socket);
+        SSLParameters params = socket.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        params.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+        socket.setSSLParameters(params);
+        socket.startHandshake();
+        return socket;
+    }
+
+    private RawClient tlsClient(int port) throws Exception {
+        return new RawClient(tlsSocket(trusting(TLS.certificate()), port));
+    }
+
+    private Socket plainSocket(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), READ_TIMEOUT_MS);
+        closeables.add(socket);
+        return socket;
+    }
+
+    static String get(String target) {
+        return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    }
+
+    static String sha256(X509Certificate certificate) throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+        StringBuilder sb = new StringBuilder();
+        for (byte b : digest) {
+            sb.append(sb.length() == 0 ? "" : ":").append(String.format(Locale.ROOT, "%02X", b));
+        }
+        return sb.toString();
+    }
+
+    /** Reads until the server closes (end of stream or reset); fails if it keeps the connection open. */
+    static byte[] readUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buf = new byte[1024];
+        try {
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                got.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            fail("the server kept the connection open; it sent: " + got.toString(ISO_8859_1));
+        } catch (SocketException reset) {
+            // closed with a reset: closed all the same
+        }
+        return got.toByteArray();
+    }
+
+    private void assertPlaintext(RawClient.Response r) {
+        assertEquals(200, r.status(), r::toString);
+        assertEquals(HELLO, r.body());
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void httpClientTrustingTheGeneratedCertificate(Tls.Provider provider) throws Exception {
+        HttpServer.Running running = start(provider);
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting(TLS.certificate()))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + running.port() + "/plaintext"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals(HELLO, response.body());
+        assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+        // The fingerprint on the ready line is the certificate the client was really given.
+        X509Certificate seen = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+        assertEquals(sha256(seen), running.fingerprint());
+        assertEquals(provider, running.tlsProvider());
+        String ready = running.readyLine();
+        assertTrue(ready.startsWith("listening on https://127.0.0.1:" + running.port() + " "), ready);
+        assertTrue(ready.contains("TLS " + provider + ", certificate SHA-256 " + sha256(seen)), ready);
+    }
+
+    @ParameterizedTest
+    @MethodSource("providersAndTransports")
+    void sixteenPipelinedRequestsInOneWriteAnswerInOrder(Tls.Provider provider, Transport transport) throws Exception {
+        HttpServer.Running running = start(provider, transport);
+        assertEquals(transport, running.transport());
+        SSLSocket socket = tlsSocket(trusting(TLS.certificate()), running.port());
+        assertEquals("http/1.1", socket.getApplicationProtocol(), "ALPN");
+        RawClient client = new RawClient(socket);
+        Random random = new Random(42);
+        for (int round = 0; round < 2; round++) {
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < PIPELINED; i++) {
+                // Later requests often finish first; the responses must still leave in request order.
+                requests.append(i % 2 == 0 ? get("/plaintext") : get("/delay?i=" + i + "&ms=" + random.nextInt(30)));
+            }
+            client.write(requests.toString()); // one write: SSLSocket sends it as one TLS record
+            List<RawClient.Response> responses = client.read(PIPELINED);
+            for (int i = 0; i < PIPELINED; i++) {
+                RawClient.Response r = responses.get(i);
+                assertEquals(200, r.status(), r::toString);
+                assertEquals(i % 2 == 0 ? HELLO : "i=" + i, r.body(), "response " + i);
+                assertEquals("minihttp", r.header("Server"));
+            }
+        }
+        assertFalse(client.closedByServer(100), "keep-alive TLS connection was closed");
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void plainHttpOrGarbageOnTheTlsPortClosesThatConnectionOnly(Tls.Provider provider) throws Exception {
+        HttpServer.Running running = start(provider);
+        RawClient established = tlsClient(running.port());
+        established.write(get("/plaintext"));
+        assertPlaintext(established.read());
+
+        Socket plaintext = plainSocket(running.port());
+        plaintext.getOutputStream().write(get("/plaintext").getBytes(ISO_8859_1));
+        String answer = new String(readUntilClosed(plaintext), ISO_8859_1);
+        assertFalse(answer.contains("HTTP/1.1"), "plain HTTP served on the TLS port: " + answer);
+
+        Socket garbage = plainSocket(running.port());
+        byte[] noise = new byte[4096];
+        new Random(7).nextBytes(noise);
+        noise[0] = 0x42; // not a TLS record type
+        garbage.getOutputStream().write(noise);
+        readUntilClosed(garbage);
+
+        // The established connection and new ones are not disturbed.
+        established.write(get("/plaintext").repeat(3));
+        established.read(3).forEach(this::assertPlaintext);
+        RawClient fresh = tlsClient(running.port());
+        fresh.write(get("/plaintext"));
+        assertPlaintext(fresh.read());
+    }
+
+    @ParameterizedTest
+    @MethodSource("providers")
+    void clientThatDistrustsTheCertificateFailsAloneThenOthersConnect(Tls.Provider provider) throws Exception {
+        HttpServer.Running running = start(provider);
+        SSLContext defaultTrust = SSLContext.getInstance("TLS");
+        defaultTrust.init(null, null, null); // the JDK's CA certificates: a self-signed one is not among them
+        assertThrows(SSLException.class, () -> tlsSocket(defaultTrust, running.port()));
+        RawClient client = tlsClient(running.port());
+        client.write(get("/plaintext"));
+        assertPlaintext(client.read());
+    }
+
+    @Test
+    void plainAndTlsOnTwoPortsAtOnce() throws Exception {
+        server = HttpServer.create().port(0).tlsPort(0).threads(2).tls(TLS).handle(service()).bind();
+        assertNotEquals(-1, server.plainPort());
+        assertNotEquals(-1, server.tlsPort());
+        assertNotEquals(server.plainPort(), server.tlsPort());
+        assertTrue(server.readyLine().startsWith("listening on http://127.0.0.1:" + server.plainPort()
+                + " and https://127.0.0.1:" + server.tlsPort() + " ("), server.readyLine());
+
+        RawClient plain = new RawClient(server.plainPort());
+        closeables.add(plain);
+        plain.write(get("/plaintext").repeat(PIPELINED));
+        plain.read(PIPELINED).forEach(this::assertPlaintext);
+        RawClient secure = tlsClient(server.tlsPort());
+        secure.write(get("/plaintext").repeat(PIPELINED));
+        secure.read(PIPELINED).forEach(this::assertPlaintext);
+        // Each port speaks only its own protocol.
+        Socket wrong = plainSocket(server.tlsPort());
+        wrong.getOutputStream().write(get("/plaintext").getBytes(ISO_8859_1));
+        assertFalse(new String(readUntilClosed(wrong), ISO_8859_1).contains("HTTP/1.1"));
+        assertThrows(SSLException.class, () -> tlsSocket(trusting(TLS.certificate()), server.plainPort()));
+    }
+
+    @Test
+    void pemCertificateAndKeyFiles(@TempDir Path dir) throws Exception {
+        LocalhostCertificate generated = LocalhostCertificate.generate();
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Files.writeString(cert, pem("CERTIFICATE", generated.certificate().getEncoded()));
+        Files.writeString(key, pem("PRIVATE KEY", generated.keyPair().getPrivate().getEncoded()));
+        Tls fromFiles = Tls.pem(cert, key);
+        assertArrayEquals(generated.certificate().getEncoded(), fromFiles.certificate().getEncoded());
+        assertEquals(sha256(generated.certificate()), fromFiles.fingerprint());
+
+        server = HttpServer.create().port(0).threads(1).tls(fromFiles).handle(service()).bind();
+        RawClient client = new RawClient(tlsSocket(trusting(generated.certificate()), server.port()));
+        client.write(get("/plaintext"));
+        assertPlaintext(client.read());
+    }
+
+    @Test
+    void badPemFilesFailAtConfiguration(@TempDir Path dir) throws Exception {
+        LocalhostCertificate one = LocalhostCertificate.generate();
+        LocalhostCertificate other = LocalhostCertificate.generate();
+        Path cert = dir.resolve("cert.pem");
+        Path otherKey = dir.resolve("other-key.pem");
+        Files.writeString(cert, pem("CERTIFICATE", one.certificate().getEncoded()));
+        Files.writeString(otherKey, pem("PRIVATE KEY", other.keyPair().getPrivate().getEncoded()));
+        assertThrows(IllegalArgumentException.class, () -> Tls.pem(cert, dir.resolve("missing.pem")));
+        assertThrows(IllegalArgumentException.class, () -> Tls.pem(dir.resolve("missing.pem"), otherKey));
+        assertThrows(IllegalArgumentException.class, () -> Tls.pem(otherKey, otherKey), "a key is no certificate");
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+}
