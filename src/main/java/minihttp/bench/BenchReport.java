@@ -124,11 +124,11 @@ final class BenchReport {
         Scenario pipelined = find(results, Scenario.SUMMARY_PIPELINED);
         Scenario plain = find(results, Scenario.SUMMARY_PLAIN);
         if (pipelined != null) {
-            series.add(new SvgChart.Series("pipelined: " + describe(pipelined), PIPELINED_COLOR,
+            series.add(new SvgChart.Series(describe(pipelined), PIPELINED_COLOR,
                     medians(results, pipelined)));
         }
         if (plain != null) {
-            series.add(new SvgChart.Series("no pipelining: " + describe(plain), PLAIN_COLOR, medians(results, plain)));
+            series.add(new SvgChart.Series(describe(plain), PLAIN_COLOR, medians(results, plain)));
         }
         return SvgChart.render("minihttp plaintext benchmark: median req/s", results.servers(), series);
     }

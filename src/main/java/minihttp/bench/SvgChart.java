@@ -15,10 +15,13 @@ final class SvgChart {
     private static final int VALUE_WIDTH = 110;
     private static final int WIDTH = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH;
     private static final int TOP = 56;
+    private static final int LEGEND_SPACING = 260;
     private static final int BAR_HEIGHT = 14;
     private static final int BAR_GAP = 2;
     private static final int GROUP_GAP = 12;
     private static final int BOTTOM = 16;
+    /** Half the font size: moves a text baseline so the text centres on a point. */
+    private static final int TEXT_MIDDLE = 4;
 
     private SvgChart() {}
 
@@ -34,7 +37,7 @@ final class SvgChart {
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
                 8, escape(title)));
         for (int s = 0; s < series.size(); s++) {
-            int x = LABEL_WIDTH + s * 200;
+            int x = LABEL_WIDTH + s * LEGEND_SPACING;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"30\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                     + "<text x=\"%d\" y=\"40\">%s</text>%n", x, series.get(s).color(), x + 16,
                     escape(series.get(s).name())));
@@ -42,7 +45,7 @@ final class SvgChart {
         for (int l = 0; l < labels.size(); l++) {
             int groupTop = TOP + l * group;
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    LABEL_WIDTH - 8, groupTop + group / 2, escape(labels.get(l))));
+                    LABEL_WIDTH - 8, groupTop + (group - GROUP_GAP) / 2 + TEXT_MIDDLE, escape(labels.get(l))));
             for (int s = 0; s < series.size(); s++) {
                 double value = series.get(s).values()[l];
                 int y = groupTop + s * (BAR_HEIGHT + BAR_GAP);
