@@ -47,6 +47,8 @@ public final class Harness implements Callable<Integer> {
     private static final String WRK_TIMEOUT = "8s";
     /** wrk stops itself after -d; this only bounds a wrk that hangs. */
     private static final long WRK_GRACE_SECONDS = 30;
+    /** Pause between warm-up and measurement. */
+    static final long DRAIN_MILLIS = 1000;
     /** Process start and stop per run, for the time-left estimate until a run has been timed. */
     private static final long RUN_OVERHEAD_SECONDS = 2;
     /** Descriptors beyond the connections: the JVM's own files, the listening socket, pipes. */
@@ -221,10 +223,14 @@ public final class Harness implements Callable<Integer> {
                     port)) {
                 String url = (scenario.tls() ? "https" : "http") + "://127.0.0.1:" + port + "/plaintext";
                 if (warmupSeconds > 0) {
-                    runWrk(wrkCommand(wrk, scenario, warmupSeconds, url), warmupSeconds);
+                    // A cold server may answer nothing yet: only the measured run has to see responses.
+                    runWrk(wrkCommand(wrk, scenario, warmupSeconds, url), warmupSeconds, false);
+                    // wrk quits with a pipelined batch in flight on every connection; let the server finish
+                    // those before the window opens, or a cold server spends the window's start on them.
+                    Thread.sleep(DRAIN_MILLIS);
                 }
                 ProcStats.Sample before = ProcStats.sample(process.handle());
-                WrkResult result = runWrk(wrkCommand(wrk, scenario, durationSeconds, url), durationSeconds);
+                WrkResult result = runWrk(wrkCommand(wrk, scenario, durationSeconds, url), durationSeconds, true);
                 ProcStats.Sample after = ProcStats.sample(process.handle());
                 process.checkAlive();
                 return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
@@ -237,7 +243,8 @@ public final class Harness implements Callable<Integer> {
         }
     }
 
-    private static WrkResult runWrk(List<String> command, int seconds) throws IOException, InterruptedException {
+    private static WrkResult runWrk(List<String> command, int seconds, boolean needResponses)
+            throws IOException, InterruptedException {
         // Output goes to a file rather than a pipe so a hung wrk cannot block the harness past the timeout.
         Path log = Files.createTempFile("wrk-", ".txt");
         try {
@@ -252,8 +259,9 @@ public final class Harness implements Callable<Integer> {
                 throw new IOException("wrk exited with " + process.exitValue() + ":\n" + output);
             }
             WrkResult result = WrkResult.parse(output);
-            if (result.requests() == 0) {
-                throw new IOException("no response in " + seconds + "s: is the server answering /plaintext?");
+            if (needResponses && result.requests() == 0) {
+                throw new IOException("no response in " + seconds + "s: is the server answering /plaintext?\n"
+                        + output);
             }
             return result;
         } finally {
@@ -335,7 +343,8 @@ public final class Harness implements Callable<Integer> {
     private String timeLeft(long startedNanos, int done, int total) {
         Duration perRun = done > 0
                 ? Duration.ofNanos((System.nanoTime() - startedNanos) / done)
-                : Duration.ofSeconds(warmupSeconds + durationSeconds + RUN_OVERHEAD_SECONDS);
+                : Duration.ofSeconds(warmupSeconds + durationSeconds + RUN_OVERHEAD_SECONDS)
+                        .plusMillis(warmupSeconds > 0 ? DRAIN_MILLIS : 0);
         Duration left = perRun.multipliedBy(total - done);
         return String.format("~%dm%02ds", left.toMinutes(), left.toSecondsPart());
     }
