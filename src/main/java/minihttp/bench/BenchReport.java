@@ -30,7 +30,8 @@ final class BenchReport {
         md.append("- Kernel: ").append(machine.kernel()).append('\n');
         md.append("- JDK: ").append(machine.jdk()).append(", for the harness and every Java server\n");
         md.append("- wrk: ").append(machine.wrk()).append("\n\n");
-        md.append("Command: `").append(setup.harnessCommand()).append("`\n\n");
+        md.append("Build: `").append(Harness.BUILD_PEERS).append("`; command: `").append(setup.harnessCommand())
+                .append("`\n\n");
         md.append(String.format(Locale.ROOT, "%d round(s). In each, every scenario runs every server in turn, the "
                 + "order reversed every other round. Each run starts the server as a fresh process, warms it up with "
                 + "a discarded wrk run of %ds, pauses %dms, then measures %ds. wrk (one thread) and the server share the "
@@ -86,6 +87,10 @@ final class BenchReport {
         String base = setup.baseline();
         md.append("\n## ").append(name).append("\n\n").append(scenario.description()).append(": `")
                 .append(setup.wrkCommands().get(name)).append("`\n\n");
+        if (scenario.tls()) {
+            md.append("Each server makes a self-signed certificate at start (`--tls`); the peers use the JDK's TLS "
+                    + "provider; the harness does not configure nginx for TLS.\n\n");
+        }
         md.append("| server | req/s | vs ").append(base).append(" | p50 | p99 | socket errors | non-2xx "
                 + "| CPU µs/req | peak RSS | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (String server : results.servers()) {

@@ -35,7 +35,7 @@ public final class Harness implements Callable<Integer> {
 
     static final String BASELINE = "raw-netty";
     private static final String BUILD = "mvn -B -q -DskipTests package";
-    private static final String BUILD_PEERS = "mvn -B -q -Ppeers -DskipTests package";
+    static final String BUILD_PEERS = "mvn -B -q -Ppeers -DskipTests package";
 
     /** What TechEmpower's plaintext test sends, so the parsers do the same work as there. */
     private static final List<String> TECHEMPOWER_HEADERS = List.of(
@@ -200,7 +200,7 @@ public final class Harness implements Callable<Integer> {
                     } catch (ServerProcess.StartFailure e) {
                         // E.g. a flag this build does not have yet (--tls, --reuseport): a row of n/a, not a crash.
                         results.unsupported(scenario.name(), server.name(), "n/a: did not start: " + e.firstLine());
-                        System.err.println("      n/a, did not start: " + e.getMessage());
+                        System.err.println("      n/a, did not start: " + e.firstLine());
                     } catch (IOException | IllegalArgumentException e) {
                         failed++;
                         results.note(scenario.name(), server.name(), "round " + (round + 1) + " failed: "

@@ -14,9 +14,13 @@ final class PeerOptions {
     @Option(names = "--threads", defaultValue = "1", description = "Event loops / IO threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--tls", description = "Serve HTTPS with a self-signed certificate for localhost (JDK provider).")
+    boolean tls;
+
     /** Prints the line the benchmark harness waits for, in minihttp's format. */
     void ready(int boundPort, String transport) {
-        System.out.printf("listening on http://%s:%d (%d event loops, %s)%n", host, boundPort, threads, transport);
+        System.out.printf("listening on %s://%s:%d (%d event loops, %s)%n", tls ? "https" : "http", host, boundPort,
+                threads, transport);
         System.out.flush();
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.Epoll;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.ssl.SslProvider;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
@@ -30,12 +32,17 @@ public final class ReactorNettyServer implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         // Colocated select and worker loops, as minihttp does, so --threads 1 is one thread.
         LoopResources loops = LoopResources.create("reactor-netty", options.threads, true);
-        DisposableServer server = HttpServer.create()
-                .host(options.host).port(options.port)
-                .runOn(loops)
+        HttpServer http = HttpServer.create().host(options.host).port(options.port).runOn(loops);
+        if (options.tls) {
+            PeerTls tls = PeerTls.selfSigned();
+            Http11SslContextSpec spec = Http11SslContextSpec.forServer(tls.key(), tls.certificate())
+                    .configure(builder -> builder.sslProvider(SslProvider.JDK));
+            http = http.secure(ssl -> ssl.sslContext(spec));
+        }
+        DisposableServer server = http
                 .route(routes -> routes.get(Plaintext.PATH, (request, response) -> response
                         .header(HttpHeaderNames.SERVER, "reactor-netty")
                         .header(HttpHeaderNames.CONTENT_TYPE, Plaintext.CONTENT_TYPE)

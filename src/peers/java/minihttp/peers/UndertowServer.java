@@ -26,10 +26,15 @@ public final class UndertowServer implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         ByteBuffer body = ByteBuffer.allocateDirect(Plaintext.BODY_BYTES.length).put(Plaintext.BODY_BYTES).flip();
-        Undertow server = Undertow.builder()
-                .addHttpListener(options.port, options.host)
+        Undertow.Builder builder = Undertow.builder();
+        if (options.tls) {
+            builder.addHttpsListener(options.port, options.host, PeerTls.selfSigned().sslContext());
+        } else {
+            builder.addHttpListener(options.port, options.host);
+        }
+        Undertow server = builder
                 .setIoThreads(options.threads)
                 .setWorkerThreads(WORKER_THREADS)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.KeyStoreOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,6 +39,11 @@ public final class VertxServer implements Callable<Integer> {
                 .setHost(options.host).setPort(options.port)
                 .setCompressionSupported(false)
                 .setHandle100ContinueAutomatically(false);
+        if (options.tls) {
+            PeerTls tls = PeerTls.selfSigned();
+            serverOptions.setSsl(true).setKeyCertOptions(new KeyStoreOptions().setType("PKCS12")
+                    .setPath(tls.file.toString()).setPassword(tls.password()));
+        }
         // Servers created on the same port share it: Vert.x spreads the connections over their event loops.
         int port = 0;
         for (int i = 0; i < options.threads; i++) {
