@@ -34,9 +34,9 @@ final class BenchReport {
                 .append("`\n\n");
         md.append(String.format(Locale.ROOT, "%d round(s). In each, every scenario runs every server in turn, the "
                 + "order reversed every other round. Each run starts the server as a fresh process, warms it up with "
-                + "a discarded wrk run of %ds, pauses %dms, then measures %ds. wrk (one thread) and the server share the "
-                + "machine. "
-                + "%s%n", results.rounds(), setup.warmupSeconds(), Harness.DRAIN_MILLIS, setup.durationSeconds(), setup.fdLimit()));
+                + "a discarded wrk run of %ds, pauses %dms, then measures %ds. wrk (one thread) and the server "
+                + "share the machine. %s%n", results.rounds(), setup.warmupSeconds(), Harness.DRAIN_MILLIS,
+                setup.durationSeconds(), setup.fdLimit()));
         summary(md, setup, results);
         for (Scenario scenario : results.scenarios()) {
             scenario(md, setup, results, scenario);

@@ -191,7 +191,8 @@ public final class Harness implements Callable<Integer> {
                         System.err.printf("      %s req/s, p50 %s, p99 %s, socket errors %d, non-2xx %d, "
                                         + "%.2f CPU us/req, peak RSS %d MiB%n",
                                 BenchReport.requests(m.wrk().requestsPerSecond()),
-                                WrkResult.formatMicros(m.wrk().p50Micros()), WrkResult.formatMicros(m.wrk().p99Micros()),
+                                WrkResult.formatMicros(m.wrk().p50Micros()),
+                                WrkResult.formatMicros(m.wrk().p99Micros()),
                                 m.wrk().socketErrors(), m.wrk().non2xx(), m.cpuMicrosPerRequest(),
                                 m.peakRssKb() / 1024);
                     } catch (UnsupportedOperationException e) {

@@ -10,17 +10,21 @@ final class SvgChart {
     /** One bar per label; NaN where there is no figure (drawn as "n/a"). */
     record Series(String name, String color, double[] values) {}
 
+    private static final int MARGIN = 8;
+    private static final int TITLE_BASELINE = 20;
+    private static final int LEGEND_TOP = 30;
+    private static final int LEGEND_BOX = 12;
+    private static final int LEGEND_SPACING = 260;
     private static final int LABEL_WIDTH = 220;
     private static final int BAR_AREA = 460;
     private static final int VALUE_WIDTH = 110;
     private static final int WIDTH = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH;
     private static final int TOP = 56;
-    private static final int LEGEND_SPACING = 260;
     private static final int BAR_HEIGHT = 14;
     private static final int BAR_GAP = 2;
     private static final int GROUP_GAP = 12;
     private static final int BOTTOM = 16;
-    /** Half the font size: moves a text baseline so the text centres on a point. */
+    /** About half the 12 px font: moves a baseline so the text centres on a point. */
     private static final int TEXT_MIDDLE = 4;
 
     private SvgChart() {}
@@ -28,36 +32,42 @@ final class SvgChart {
     static String render(String title, List<String> labels, List<Series> series) {
         double max = series.stream().flatMapToDouble(s -> Arrays.stream(s.values()))
                 .filter(v -> !Double.isNaN(v)).max().orElse(0);
-        int group = series.size() * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP;
+        int bars = series.size() * (BAR_HEIGHT + BAR_GAP);
+        int group = bars + GROUP_GAP;
         int height = TOP + labels.size() * group + BOTTOM;
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height, WIDTH, height));
-        svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
-                8, escape(title)));
+        svg.append(format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n",
+                WIDTH, height, WIDTH, height));
+        svg.append(format("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
+        svg.append(format("<text x=\"%d\" y=\"%d\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
+                MARGIN, TITLE_BASELINE, escape(title)));
         for (int s = 0; s < series.size(); s++) {
             int x = LABEL_WIDTH + s * LEGEND_SPACING;
-            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"30\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"40\">%s</text>%n", x, series.get(s).color(), x + 16,
-                    escape(series.get(s).name())));
+            svg.append(format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", x, LEGEND_TOP,
+                    LEGEND_BOX, LEGEND_BOX, series.get(s).color()));
+            svg.append(format("<text x=\"%d\" y=\"%d\">%s</text>%n", x + LEGEND_BOX + TEXT_MIDDLE,
+                    LEGEND_TOP + LEGEND_BOX / 2 + TEXT_MIDDLE, escape(series.get(s).name())));
         }
         for (int l = 0; l < labels.size(); l++) {
             int groupTop = TOP + l * group;
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    LABEL_WIDTH - 8, groupTop + (group - GROUP_GAP) / 2 + TEXT_MIDDLE, escape(labels.get(l))));
+            svg.append(format("<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", LABEL_WIDTH - MARGIN,
+                    groupTop + bars / 2 + TEXT_MIDDLE, escape(labels.get(l))));
             for (int s = 0; s < series.size(); s++) {
                 double value = series.get(s).values()[l];
                 int y = groupTop + s * (BAR_HEIGHT + BAR_GAP);
                 int width = Double.isNaN(value) || max == 0 ? 0 : (int) Math.round(value / max * BAR_AREA);
-                svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-                        + "fill=\"%s\"/>", LABEL_WIDTH, y, width, BAR_HEIGHT, series.get(s).color()));
-                svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n",
-                        LABEL_WIDTH + width + 4, y + BAR_HEIGHT - 3,
-                        Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.0f", value)));
+                svg.append(format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+                        LABEL_WIDTH, y, width, BAR_HEIGHT, series.get(s).color()));
+                svg.append(format("<text x=\"%d\" y=\"%d\">%s</text>%n", LABEL_WIDTH + width + TEXT_MIDDLE,
+                        y + BAR_HEIGHT / 2 + TEXT_MIDDLE, Double.isNaN(value) ? "n/a" : format("%,.0f", value)));
             }
         }
         return svg.append("</svg>\n").toString();
+    }
+
+    private static String format(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
     }
 
     private static String escape(String text) {

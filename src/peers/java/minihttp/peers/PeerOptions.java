@@ -11,7 +11,8 @@ final class PeerOptions {
     @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Event loops / IO threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Event loops (IO threads) (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--tls", description = "Serve HTTPS with a self-signed certificate for localhost (JDK provider).")

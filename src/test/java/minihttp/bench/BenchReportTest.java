@@ -60,7 +60,8 @@ class BenchReportTest {
         assertTrue(md.startsWith("# minihttp benchmark results\n"), md);
         for (String expected : List.of("- Date: 2030-01-02 03:04 UTC", "- CPU: Test CPU 9000, 2 cores",
                 "- Kernel: Linux 6.1 (amd64)", "- JDK: 17.0.15, Test (VM)", "- wrk: wrk 4.1.0",
-                "Build: `mvn -B -q -Ppeers -DskipTests package`; command: `java -cp target/minihttp.jar minihttp.bench.Harness --quick`", "fd limit 20000.",
+                "Build: `mvn -B -q -Ppeers -DskipTests package`; "
+                        + "command: `java -cp target/minihttp.jar minihttp.bench.Harness --quick`", "fd limit 20000.",
                 "`wrk -c256 pipelined`", "- minihttp-1: `java -cp target/minihttp.jar minihttp.app.Main --port <port>",
                 "```nginx\nworker_processes 1;\n```")) {
             assertTrue(md.contains(expected), expected + " missing from:\n" + md);
