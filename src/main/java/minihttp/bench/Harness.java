@@ -152,7 +152,7 @@ public final class Harness implements Callable<Integer> {
                 scenarios.forEach(s -> results.unsupported(s.name(), server.name(), why));
             }
         }
-        String fdLimit = checkFdLimit(scenarios);
+        String fdLimit = checkHostLimits(scenarios);
         int failed = run(runnable, scenarios, results);
 
         Path chart = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.md$", "") + ".svg");
@@ -312,15 +312,21 @@ public final class Harness implements Callable<Integer> {
         return selected.size() == Set.copyOf(wanted).size() ? selected : null;
     }
 
-    private String checkFdLimit(List<Scenario> scenarios) throws InterruptedException {
+    /** Warns of host limits that the largest scenario would hit; returns the sentence for the report. */
+    private String checkHostLimits(List<Scenario> scenarios) throws InterruptedException {
         long limit = FdLimit.effective();
         int most = scenarios.stream().mapToInt(Scenario::connections).max().orElse(0);
         if (limit >= 0 && limit < most + FD_HEADROOM) {
             System.err.printf("warning: open-file limit %d is too low for %d connections; expect socket errors "
                     + "(raise the hard limit: ulimit -Hn)%n", limit, most);
         }
+        String ports = PortRange.check(most);
+        if (ports != null) {
+            System.err.println("warning: " + ports);
+        }
         return "wrk and every server run with the open-file soft limit raised to " + FdLimit.WANTED
-                + " or to the hard limit when lower (here: " + (limit < 0 ? "unknown" : limit) + ").";
+                + " or to the hard limit when lower (here: " + (limit < 0 ? "unknown" : limit) + ")."
+                + (ports == null ? "" : " Warning: " + ports + ".");
     }
 
     private BenchReport.Setup setup(List<ServerSpec> servers, List<Scenario> scenarios, String fdLimit,

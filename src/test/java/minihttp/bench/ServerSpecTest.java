@@ -56,13 +56,4 @@ class ServerSpecTest {
         assertThrows(UnsupportedOperationException.class,
                 () -> new NginxServer("nginx", "/usr/sbin/nginx", 1).command("java", 1, true, dir));
     }
-
-    @Test
-    void fdLimitWrapperExecsTheCommandUnchanged() {
-        List<String> wrapped = FdLimit.wrap(List.of("wrk", "-c", "a b"));
-        assertEquals("bash", wrapped.get(0));
-        assertEquals(List.of("wrk", "-c", "a b"), wrapped.subList(4, 7));
-        assertTrue(wrapped.get(2).contains("ulimit -n 65536"), wrapped.get(2));
-        assertTrue(wrapped.get(2).endsWith("exec \"$@\""), wrapped.get(2));
-    }
 }
