@@ -1,125 +1,157 @@
 package minihttp.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
-/** Renders the harness's measurements as Markdown: the setup, one table per scenario, the raw rounds. */
+/** Renders a harness run as Markdown (setup, summary, one table per scenario) and its summary as an SVG chart. */
 final class BenchReport {
 
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
     private static final String NONE = "n/a";
+    private static final double KIB_PER_MIB = 1024;
+    private static final String PIPELINED_COLOR = "#3b6ea5";
+    private static final String PLAIN_COLOR = "#e08a2c";
 
     /** How the numbers were produced, for the reader to reproduce them. */
-    record Setup(String harnessCommand, String wrkVersion, Map<String, String> wrkCommands,
-                 Map<String, String> serverCommands, String baseline, int rounds, int warmupSeconds,
-                 int durationSeconds) {}
+    record Setup(String harnessCommand, Map<String, String> wrkCommands, Map<String, String> serverCommands,
+                 String baseline, int warmupSeconds, int durationSeconds, String fdLimit, String nginxConfig,
+                 String chartFile) {}
 
     private BenchReport() {}
 
-    /** {@code runs} maps scenario to server to one result per round, null where that run failed. */
-    static String render(Setup setup, Map<String, Map<String, WrkResult[]>> runs) {
+    static String markdown(Machine machine, Setup setup, Results results) {
         StringBuilder md = new StringBuilder("# minihttp benchmark results\n\n");
-        md.append("- Date: ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DATE)).append('\n');
-        md.append("- CPU: ").append(cpuModel()).append(", ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores\n");
-        md.append("- Kernel: ").append(System.getProperty("os.name")).append(' ')
-                .append(System.getProperty("os.version")).append(" (").append(System.getProperty("os.arch"))
-                .append(")\n");
-        md.append("- JDK: ").append(System.getProperty("java.version")).append(", ")
-                .append(System.getProperty("java.vendor")).append(" (").append(System.getProperty("java.vm.name"))
-                .append("), for the harness and every Java server\n");
-        md.append("- wrk: ").append(setup.wrkVersion()).append("\n\n");
-        md.append("Harness: `").append(setup.harnessCommand()).append("`\n\n");
-        md.append(String.format(Locale.ROOT, "%d round(s); in each, every scenario runs every server in turn, "
-                + "the order reversed every other round. Each run starts the server as a fresh process, warms it "
-                + "up with a discarded wrk run of %ds, measures %ds and stops it. wrk and the server share the "
-                + "machine.%n%n",
-                setup.rounds(), setup.warmupSeconds(), setup.durationSeconds()));
-        md.append("Servers (`<port>` is a free port per run):\n\n");
+        md.append("Written by the benchmark harness; rerun it to replace this file.\n\n");
+        md.append("- Date: ").append(machine.date()).append('\n');
+        md.append("- CPU: ").append(machine.cpu()).append(", ").append(machine.cores()).append(" cores\n");
+        md.append("- Kernel: ").append(machine.kernel()).append('\n');
+        md.append("- JDK: ").append(machine.jdk()).append(", for the harness and every Java server\n");
+        md.append("- wrk: ").append(machine.wrk()).append("\n\n");
+        md.append("Build: `").append(Harness.BUILD_PEERS).append("`; command: `").append(setup.harnessCommand())
+                .append("`\n\n");
+        md.append(String.format(Locale.ROOT, "%d round(s). In each, every scenario runs every server in turn, the "
+                + "order reversed every other round. Each run starts the server as a fresh process, warms it up with "
+                + "a discarded wrk run of %ds, pauses %dms, then measures %ds. wrk (one thread) and the server "
+                + "share the machine. %s%n", results.rounds(), setup.warmupSeconds(), Harness.DRAIN_MILLIS,
+                setup.durationSeconds(), setup.fdLimit()));
+        summary(md, setup, results);
+        for (Scenario scenario : results.scenarios()) {
+            scenario(md, setup, results, scenario);
+        }
+        md.append("\n## Servers\n\n`<port>` is a free port per run.\n\n");
         setup.serverCommands().forEach((name, command) ->
                 md.append("- ").append(name).append(": `").append(command).append("`\n"));
-        runs.forEach((scenario, byServer) -> scenario(md, setup, scenario, byServer));
+        if (setup.nginxConfig() != null) {
+            md.append("\nnginx configuration (`<dir>` is a fresh temporary directory):\n\n```nginx\n")
+                    .append(setup.nginxConfig()).append("```\n");
+        }
         return md.toString();
     }
 
-    private static void scenario(StringBuilder md, Setup setup, String scenario, Map<String, WrkResult[]> byServer) {
-        String baseline = setup.baseline();
-        WrkResult[] base = byServer.get(baseline);
-        md.append("\n## ").append(scenario).append("\n\n`").append(setup.wrkCommands().get(scenario)).append("`\n\n");
-        md.append("| server | req/s (median) | p50 | p99 | socket errors | non-2xx | ratio to ").append(baseline)
-                .append(" (median of same-round ratios) | ratio of medians |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        double baseMedian = base == null ? Double.NaN : median(base, WrkResult::requestsPerSecond);
-        byServer.forEach((server, rounds) -> {
-            double rps = median(rounds, WrkResult::requestsPerSecond);
+    /** The futures-minihttp-style table: a row per server, pipelined and not-pipelined req/s, ratios to baseline. */
+    private static void summary(StringBuilder md, Setup setup, Results results) {
+        Scenario pipelined = find(results, Scenario.SUMMARY_PIPELINED);
+        Scenario plain = find(results, Scenario.SUMMARY_PLAIN);
+        if (pipelined == null && plain == null) {
+            return;
+        }
+        String base = setup.baseline();
+        md.append("\n## Summary\n\nMedian req/s; ratios are medians of same-round ratios to ").append(base)
+                .append(". Pipelined: ").append(describe(pipelined)).append("; no pipelining: ")
+                .append(describe(plain)).append(".\n\n");
+        md.append("| server | pipelined | vs ").append(base).append(" | no pipelining | vs ").append(base)
+                .append(" |\n|---|---:|---:|---:|---:|\n");
+        for (String server : results.servers()) {
+            md.append("| ").append(server).append(" | ").append(summaryCells(results, pipelined, server, base))
+                    .append(" | ").append(summaryCells(results, plain, server, base)).append(" |\n");
+        }
+        if (setup.chartFile() != null) {
+            md.append("\n![req/s per server](").append(setup.chartFile()).append(")\n");
+        }
+    }
+
+    private static String summaryCells(Results results, Scenario scenario, String server, String base) {
+        if (scenario == null) {
+            return "not run | ";
+        }
+        Measurement[] rounds = results.rounds(scenario.name(), server);
+        return requests(Stats.median(rounds, m -> m.wrk().requestsPerSecond())) + " | "
+                + ratio(Stats.sameRoundRatio(rounds, results.rounds(scenario.name(), base)));
+    }
+
+    private static void scenario(StringBuilder md, Setup setup, Results results, Scenario scenario) {
+        String name = scenario.name();
+        String base = setup.baseline();
+        md.append("\n## ").append(name).append("\n\n").append(scenario.description()).append(": `")
+                .append(setup.wrkCommands().get(name)).append("`\n\n");
+        if (scenario.tls()) {
+            md.append("Each server makes a self-signed certificate at start (`--tls`); the peers use the JDK's TLS "
+                    + "provider; the harness does not configure nginx for TLS.\n\n");
+        }
+        md.append("| server | req/s | vs ").append(base).append(" | p50 | p99 | socket errors | non-2xx "
+                + "| CPU µs/req | peak RSS | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (String server : results.servers()) {
+            Measurement[] rounds = results.rounds(name, server);
+            boolean any = Arrays.stream(rounds).anyMatch(Objects::nonNull);
+            String note = results.note(name, server);
             md.append("| ").append(server)
-                    .append(" | ").append(requests(rps))
-                    .append(" | ").append(WrkResult.formatMicros(median(rounds, WrkResult::p50Micros)))
-                    .append(" | ").append(WrkResult.formatMicros(median(rounds, WrkResult::p99Micros)))
-                    .append(" | ").append(ok(rounds).mapToLong(WrkResult::socketErrors).sum())
-                    .append(" | ").append(ok(rounds).mapToLong(WrkResult::non2xx).sum())
-                    .append(" | **").append(ratio(sameRoundRatio(rounds, base))).append("**")
-                    .append(" | ").append(ratio(rps / baseMedian)).append(" |\n");
-        });
-        md.append("\nSocket errors and non-2xx are totals over the measured runs; latencies are medians over rounds. "
-                + "The bold ratio, from runs of the same round, is the figure to quote.\n\n");
-        md.append("Requests/sec per round:\n\n| server |");
-        int roundCount = byServer.values().iterator().next().length;
-        for (int r = 1; r <= roundCount; r++) {
+                    .append(" | ").append(requests(Stats.median(rounds, m -> m.wrk().requestsPerSecond())))
+                    .append(" | ").append(ratio(Stats.sameRoundRatio(rounds, results.rounds(name, base))))
+                    .append(" | ").append(WrkResult.formatMicros(Stats.median(rounds, m -> m.wrk().p50Micros())))
+                    .append(" | ").append(WrkResult.formatMicros(Stats.median(rounds, m -> m.wrk().p99Micros())))
+                    .append(" | ").append(any ? Long.toString(Stats.total(rounds, m -> m.wrk().socketErrors())) : NONE)
+                    .append(" | ").append(any ? Long.toString(Stats.total(rounds, m -> m.wrk().non2xx())) : NONE)
+                    .append(" | ").append(fixed(Stats.median(rounds, Measurement::cpuMicrosPerRequest)))
+                    .append(" | ").append(mebibytes(Stats.median(rounds, m -> m.peakRssKb())))
+                    .append(" | ").append(note == null ? "" : note.replace("|", "\\|")).append(" |\n");
+        }
+        md.append("\nLatencies, CPU time per request (server process and its children, user + system, over the "
+                + "measured window) and peak RSS (VmHWM) are medians over rounds; socket errors and non-2xx are "
+                + "totals.\n\nreq/s per round:\n\n| server |");
+        for (int r = 1; r <= results.rounds(); r++) {
             md.append(" round ").append(r).append(" |");
         }
-        md.append("\n|---|").append("---:|".repeat(roundCount)).append('\n');
-        byServer.forEach((server, rounds) -> {
+        md.append("\n|---|").append("---:|".repeat(results.rounds())).append('\n');
+        for (String server : results.servers()) {
             md.append("| ").append(server).append(" |");
-            for (WrkResult run : rounds) {
-                md.append(' ').append(run == null ? "failed" : requests(run.requestsPerSecond())).append(" |");
+            for (Measurement run : results.rounds(name, server)) {
+                md.append(' ').append(run == null ? NONE : requests(run.wrk().requestsPerSecond())).append(" |");
             }
             md.append('\n');
-        });
-    }
-
-    /** The median of ratios taken within each round, so drift between rounds (thermal, noise) cancels out. */
-    private static double sameRoundRatio(WrkResult[] server, WrkResult[] baseline) {
-        if (baseline == null) {
-            return Double.NaN;
         }
-        List<Double> ratios = new ArrayList<>();
-        for (int r = 0; r < server.length; r++) {
-            if (server[r] != null && baseline[r] != null) {
-                ratios.add(server[r].requestsPerSecond() / baseline[r].requestsPerSecond());
-            }
+    }
+
+    /** The summary as a bar chart: per server, median req/s pipelined and not. */
+    static String chart(Results results) {
+        List<SvgChart.Series> series = new ArrayList<>();
+        Scenario pipelined = find(results, Scenario.SUMMARY_PIPELINED);
+        Scenario plain = find(results, Scenario.SUMMARY_PLAIN);
+        if (pipelined != null) {
+            series.add(new SvgChart.Series(describe(pipelined), PIPELINED_COLOR,
+                    medians(results, pipelined)));
         }
-        return median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static double median(WrkResult[] rounds, ToDoubleFunction<WrkResult> figure) {
-        return median(ok(rounds).mapToDouble(figure).filter(value -> !Double.isNaN(value)).toArray());
-    }
-
-    private static double median(double[] values) {
-        if (values.length == 0) {
-            return Double.NaN;
+        if (plain != null) {
+            series.add(new SvgChart.Series(describe(plain), PLAIN_COLOR, medians(results, plain)));
         }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return SvgChart.render("minihttp plaintext benchmark: median req/s", results.servers(), series);
     }
 
-    private static Stream<WrkResult> ok(WrkResult[] rounds) {
-        return Arrays.stream(rounds).filter(Objects::nonNull);
+    private static double[] medians(Results results, Scenario scenario) {
+        return results.servers().stream()
+                .mapToDouble(server -> Stats.median(results.rounds(scenario.name(), server),
+                        m -> m.wrk().requestsPerSecond()))
+                .toArray();
+    }
+
+    private static Scenario find(Results results, String name) {
+        return results.scenarios().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static String describe(Scenario scenario) {
+        return scenario == null ? "not run" : scenario.description();
     }
 
     static String requests(double rps) {
@@ -127,16 +159,14 @@ final class BenchReport {
     }
 
     private static String ratio(double ratio) {
-        return Double.isNaN(ratio) ? NONE : String.format(Locale.ROOT, "%.2f", ratio);
+        return Double.isNaN(ratio) ? NONE : String.format(Locale.ROOT, "%.2fx", ratio);
     }
 
-    private static String cpuModel() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(line -> line.startsWith("model name"))
-                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
+    private static String fixed(double value) {
+        return Double.isNaN(value) ? NONE : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String mebibytes(double kib) {
+        return Double.isNaN(kib) ? NONE : String.format(Locale.ROOT, "%.0f MiB", kib / KIB_PER_MIB);
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,45 +21,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Benchmark harness: runs wrk against every server, each in a fresh process, and writes a Markdown comparison. */
 @Command(name = "harness", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compares minihttp with a bare Netty baseline under wrk (TechEmpower plaintext).")
+        description = {"Compares minihttp with raw Netty, reactor-netty, Vert.x, Undertow and nginx under wrk "
+                + "(TechEmpower plaintext), and rewrites bench-results.md and bench-results.svg.",
+                "Build first: mvn -B -q -Ppeers -DskipTests package"})
 public final class Harness implements Callable<Integer> {
 
-    private static final String BASELINE = "raw-netty";
-
-    /** A server under test; {java}, {jar}, {port} and {threads} in its command are filled in for each run. */
-    record Server(String name, List<String> command) {
-        static Server java(String name, String mainClass) {
-            return new Server(name,
-                    List.of("{java}", "-cp", "{jar}", mainClass, "--port", "{port}", "--threads", "{threads}"));
-        }
-
-        List<String> commandFor(Map<String, String> values) {
-            return command.stream().map(arg -> {
-                for (Map.Entry<String, String> e : values.entrySet()) {
-                    arg = arg.replace("{" + e.getKey() + "}", e.getValue());
-                }
-                return arg;
-            }).toList();
-        }
-    }
-
-    /** The servers compared, in table order: add a row to compare another (reactor-netty, Vert.x, nginx...). */
-    private static final List<Server> SERVERS = List.of(
-            Server.java("minihttp", "minihttp.app.Main"),
-            Server.java(BASELINE, "minihttp.bench.RawNettyServer"));
-
-    /** A wrk load on /plaintext; a pipeline depth of 0 sends one request per write. */
-    record Scenario(String name, int connections, int pipelineDepth) {}
-
-    private static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("pipelined", 256, 16),
-            new Scenario("plain", 64, 0));
+    static final String BASELINE = "raw-netty";
+    private static final String BUILD = "mvn -B -q -DskipTests package";
+    static final String BUILD_PEERS = "mvn -B -q -Ppeers -DskipTests package";
 
     /** What TechEmpower's plaintext test sends, so the parsers do the same work as there. */
     private static final List<String> TECHEMPOWER_HEADERS = List.of(
@@ -66,42 +43,53 @@ public final class Harness implements Callable<Integer> {
             "Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7",
             "Connection: keep-alive");
     private static final String WRK_THREADS = "1";
+    /** As TechEmpower's; wrk's default of 2s would count slow responses at 16k connections as errors. */
+    private static final String WRK_TIMEOUT = "8s";
     /** wrk stops itself after -d; this only bounds a wrk that hangs. */
     private static final long WRK_GRACE_SECONDS = 30;
-    /** JVM start and stop per run, for the time-left estimate until a run has been timed. */
+    /** Pause between warm-up and measurement. */
+    static final long DRAIN_MILLIS = 1000;
+    /** Process start and stop per run, for the time-left estimate until a run has been timed. */
     private static final long RUN_OVERHEAD_SECONDS = 2;
-    private static final int DEFAULT_ROUNDS = 5;
+    /** Descriptors beyond the connections: the JVM's own files, the listening socket, pipes. */
+    private static final int FD_HEADROOM = 256;
+    private static final int DEFAULT_ROUNDS = 3;
     private static final int DEFAULT_WARMUP = 5;
     private static final int DEFAULT_DURATION = 10;
     private static final int QUICK_ROUNDS = 1;
-    private static final int QUICK_WARMUP = 2;
-    private static final int QUICK_DURATION = 3;
+    private static final int QUICK_WARMUP = 1;
+    private static final int QUICK_DURATION = 2;
     private static final Pattern SHELL_SAFE = Pattern.compile("[\\w./:=,+<>@%-]+");
 
-    @Option(names = "--rounds", description = "Rounds (default " + DEFAULT_ROUNDS + ", quick " + QUICK_ROUNDS + ").")
-    private Integer rounds;
-    @Option(names = "--warmup", description = "Unrecorded warm-up seconds per run (default " + DEFAULT_WARMUP
-            + ", quick " + QUICK_WARMUP + ").")
-    private Integer warmup;
-    @Option(names = "--duration", description = "Measured seconds per run (default " + DEFAULT_DURATION
-            + ", quick " + QUICK_DURATION + ").")
-    private Integer duration;
-    @Option(names = "--quick", description = "A short pass; explicit --rounds/--warmup/--duration still win.")
+    @Option(names = "--quick", description = "Under two minutes: the two summary scenarios, 1 round, 1s warm-up, "
+            + "2s runs; explicit --rounds/--warmup/--duration/--scenarios still win.")
     private boolean quick;
-    @Option(names = "--threads", defaultValue = "1", description = "Event loops per server (default: 1).")
+    @Option(names = "--rounds", description = "Rounds (default " + DEFAULT_ROUNDS + ").")
+    private Integer rounds;
+    @Option(names = "--warmup", description = "Unrecorded warm-up seconds per run (default " + DEFAULT_WARMUP + ").")
+    private Integer warmup;
+    @Option(names = "--duration", description = "Measured seconds per run (default " + DEFAULT_DURATION + ").")
+    private Integer duration;
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Event loops (nginx: workers) of raw Netty and the peers (default: ${DEFAULT-VALUE}).")
     private int threads;
+    @Option(names = "--loops", description = "Event loops of the multi-loop minihttp rows (default: cores).")
+    private int loops = Runtime.getRuntime().availableProcessors();
     @Option(names = "--servers", split = ",", description = "Servers to run, by name (default: all).")
     private List<String> serverNames;
-    @Option(names = "--add-server", paramLabel = "NAME=MAIN_CLASS",
-            description = "Also run a Java main class from the jar under this name.")
-    private Map<String, String> extraServers = new LinkedHashMap<>();
-    @Option(names = "--scenarios", split = ",", description = "Scenarios to run: pipelined, plain (default: all).")
+    @Option(names = "--scenarios", split = ",", description = "Scenarios to run, by name (default: all).")
     private List<String> scenarioNames;
-    @Option(names = "--jar", defaultValue = "target/minihttp.jar", description = "Jar the servers run from.")
+    @Option(names = "--add-server", paramLabel = "NAME=MAIN_CLASS",
+            description = "Also run a main class from --jar under this name, with --port and --threads.")
+    private Map<String, String> extraServers = new LinkedHashMap<>();
+    @Option(names = "--jar", defaultValue = "target/minihttp.jar", description = "minihttp's jar.")
     private Path jar;
+    @Option(names = "--peers-jar", defaultValue = "target/minihttp-peers.jar", description = "The peers' jar.")
+    private Path peersJar;
     @Option(names = "--script", defaultValue = "lua/pipeline.lua", description = "wrk pipelining script.")
     private Path script;
-    @Option(names = "--output", defaultValue = "bench-results.md", description = "Markdown report to write.")
+    @Option(names = "--output", defaultValue = "bench-results.md",
+            description = "Markdown report; the chart goes beside it as .svg (default: ${DEFAULT-VALUE}).")
     private Path output;
 
     private final String[] args;
@@ -122,97 +110,146 @@ public final class Harness implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         wrk = findOnPath("wrk");
         if (wrk == null) {
-            System.err.println("wrk is not on PATH; install it with: apt-get install -y wrk");
+            System.err.println("wrk is not on PATH; install it with: sudo apt-get install -y wrk "
+                    + "(or build it from https://github.com/wg/wrk)");
             return 2;
         }
         for (Path required : List.of(jar, script)) {
             if (!Files.isRegularFile(required)) {
                 System.err.println(required + " not found; run from the repository root, after building with: "
-                        + "mvn -B -q -DskipTests package");
+                        + BUILD_PEERS);
                 return 2;
             }
         }
         roundCount = pick(rounds, QUICK_ROUNDS, DEFAULT_ROUNDS);
         warmupSeconds = pick(warmup, QUICK_WARMUP, DEFAULT_WARMUP);
         durationSeconds = pick(duration, QUICK_DURATION, DEFAULT_DURATION);
-        List<Server> known = new ArrayList<>(SERVERS);
-        extraServers.forEach((name, mainClass) -> known.add(Server.java(name, mainClass)));
-        List<Server> servers = select(known, Server::name, serverNames);
-        List<Scenario> scenarios = select(SCENARIOS, Scenario::name, scenarioNames);
-        boolean uniqueNames = known.stream().map(Server::name).distinct().count() == known.size();
+        List<ServerSpec> known = catalog();
+        List<ServerSpec> servers = select(known, ServerSpec::name, serverNames);
+        List<String> wantedScenarios = scenarioNames == null && quick ? Scenario.QUICK : scenarioNames;
+        List<Scenario> scenarios = select(Scenario.ALL, Scenario::name, wantedScenarios);
+        boolean uniqueNames = known.stream().map(ServerSpec::name).distinct().count() == known.size();
         if (servers == null || scenarios == null || !uniqueNames || roundCount < 1 || durationSeconds < 1
-                || warmupSeconds < 0) {
-            System.err.println("bad options: --servers takes distinct names from " + known.stream().map(Server::name)
-                    .toList() + ", --scenarios from " + SCENARIOS.stream().map(Scenario::name).toList()
-                    + "; --rounds and --duration at least 1, --warmup at least 0");
+                || warmupSeconds < 0 || threads < 1 || loops < 1) {
+            System.err.println("bad options: --servers takes distinct names from " + known.stream()
+                    .map(ServerSpec::name).toList() + ", --scenarios from " + Scenario.ALL.stream()
+                    .map(Scenario::name).toList() + "; --rounds, --duration, --threads, --loops at least 1, "
+                    + "--warmup at least 0");
             return 2;
         }
         // Ctrl-C must not leave a server or wrk running behind the harness.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
                 .forEach(ProcessHandle::destroyForcibly)));
 
-        Map<String, Map<String, WrkResult[]>> runs = new LinkedHashMap<>();
-        for (Scenario scenario : scenarios) {
-            Map<String, WrkResult[]> byServer = new LinkedHashMap<>();
-            servers.forEach(server -> byServer.put(server.name(), new WrkResult[roundCount]));
-            runs.put(scenario.name(), byServer);
+        Results results = new Results(scenarios, servers.stream().map(ServerSpec::name).toList(), roundCount);
+        List<ServerSpec> runnable = new ArrayList<>();
+        for (ServerSpec server : servers) {
+            String why = server.unavailable();
+            if (why == null) {
+                runnable.add(server);
+            } else {
+                System.err.println("skipping " + server.name() + ": " + why);
+                scenarios.forEach(s -> results.unsupported(s.name(), server.name(), why));
+            }
         }
+        String fdLimit = checkHostLimits(scenarios);
+        int failed = run(runnable, scenarios, results);
+
+        Path chart = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.md$", "") + ".svg");
+        Files.writeString(chart, BenchReport.chart(results), StandardCharsets.UTF_8);
+        String report = BenchReport.markdown(Machine.detect(wrkVersion()),
+                setup(servers, scenarios, fdLimit, chart.getFileName().toString()), results);
+        Files.writeString(output, report, StandardCharsets.UTF_8);
+        System.out.print(report);
+        System.err.printf("wrote %s and %s (%d run(s) failed)%n", output, chart, failed);
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** Every round, every scenario, every server; returns the number of runs that failed once started. */
+    private int run(List<ServerSpec> servers, List<Scenario> scenarios, Results results) throws InterruptedException {
         int total = roundCount * scenarios.size() * servers.size();
         int done = 0;
         int failed = 0;
         long started = System.nanoTime();
         for (int round = 0; round < roundCount; round++) {
-            List<Server> order = new ArrayList<>(servers);
+            List<ServerSpec> order = new ArrayList<>(servers);
             if (round % 2 == 1) {
                 // Alternating the order cancels any advantage of going first or last within a round.
                 Collections.reverse(order);
             }
             for (Scenario scenario : scenarios) {
-                for (Server server : order) {
-                    System.err.printf("[%d/%d] round %d/%d, %s, %s (%s left)%n", done + 1, total, round + 1,
-                            roundCount, scenario.name(), server.name(), timeLeft(started, done, total));
+                for (ServerSpec server : order) {
+                    done++;
+                    if (results.isUnsupported(scenario.name(), server.name())) {
+                        continue;
+                    }
+                    System.err.printf("[%d/%d] round %d/%d, %s, %s (%s left)%n", done, total, round + 1,
+                            roundCount, scenario.name(), server.name(), timeLeft(started, done - 1, total));
                     try {
-                        WrkResult result = measure(server, scenario);
-                        runs.get(scenario.name()).get(server.name())[round] = result;
-                        System.err.printf("      %s req/s, p50 %s, p99 %s, socket errors %d, non-2xx %d%n",
-                                BenchReport.requests(result.requestsPerSecond()),
-                                WrkResult.formatMicros(result.p50Micros()), WrkResult.formatMicros(result.p99Micros()),
-                                result.socketErrors(), result.non2xx());
+                        Measurement m = measure(server, scenario);
+                        results.put(scenario.name(), server.name(), round, m);
+                        System.err.printf("      %s req/s, p50 %s, p99 %s, socket errors %d, non-2xx %d, "
+                                        + "%.2f CPU us/req, peak RSS %d MiB%n",
+                                BenchReport.requests(m.wrk().requestsPerSecond()),
+                                WrkResult.formatMicros(m.wrk().p50Micros()),
+                                WrkResult.formatMicros(m.wrk().p99Micros()),
+                                m.wrk().socketErrors(), m.wrk().non2xx(), m.cpuMicrosPerRequest(),
+                                m.peakRssKb() / 1024);
+                    } catch (UnsupportedOperationException e) {
+                        results.unsupported(scenario.name(), server.name(), "n/a: " + e.getMessage());
+                        System.err.println("      n/a: " + e.getMessage());
+                    } catch (ServerProcess.StartFailure e) {
+                        // E.g. a flag this build does not have yet (--tls, --reuseport): a row of n/a, not a crash.
+                        results.unsupported(scenario.name(), server.name(), "n/a: did not start: " + e.firstLine());
+                        System.err.println("      n/a, did not start: " + e.firstLine());
                     } catch (IOException | IllegalArgumentException e) {
                         failed++;
+                        results.note(scenario.name(), server.name(), "round " + (round + 1) + " failed: "
+                                + e.getMessage().lines().findFirst().orElse(""));
                         System.err.println("      FAILED: " + e.getMessage());
                     }
-                    done++;
                 }
             }
         }
-
-        String report = BenchReport.render(setup(servers, scenarios), runs);
-        Files.writeString(output, report, StandardCharsets.UTF_8);
-        System.out.print(report);
-        System.err.printf("wrote %s (%d of %d runs failed)%n", output, failed, total);
-        return failed == 0 ? 0 : 1;
+        return failed;
     }
 
-    private WrkResult measure(Server server, Scenario scenario) throws IOException, InterruptedException {
-        String port = Integer.toString(freePort());
-        List<String> command = server.commandFor(placeholders(port));
-        try (ServerProcess process = ServerProcess.start(server.name(), command)) {
-            String url = "http://127.0.0.1:" + port + "/plaintext";
-            if (warmupSeconds > 0) {
-                runWrk(wrkCommand(wrk, scenario, warmupSeconds, url), warmupSeconds);
+    private Measurement measure(ServerSpec server, Scenario scenario) throws IOException, InterruptedException {
+        int port = freePort();
+        Path scratch = Files.createTempDirectory("minihttp-bench-");
+        try {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = FdLimit.wrap(server.command(java, port, scenario.tls(), scratch));
+            try (ServerProcess process = ServerProcess.start(server.name(), command, server.printsReadyLine(),
+                    port)) {
+                String url = (scenario.tls() ? "https" : "http") + "://127.0.0.1:" + port + "/plaintext";
+                if (warmupSeconds > 0) {
+                    // A cold server may answer nothing yet: only the measured run has to see responses.
+                    runWrk(wrkCommand(wrk, scenario, warmupSeconds, url), warmupSeconds, false);
+                    // wrk quits with a pipelined batch in flight on every connection; let the server finish
+                    // those before the window opens, or a cold server spends the window's start on them.
+                    Thread.sleep(DRAIN_MILLIS);
+                }
+                ProcStats.Sample before = ProcStats.sample(process.handle());
+                WrkResult result = runWrk(wrkCommand(wrk, scenario, durationSeconds, url), durationSeconds, true);
+                ProcStats.Sample after = ProcStats.sample(process.handle());
+                process.checkAlive();
+                return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
+                        ProcStats.CLOCK_TICKS_PER_SECOND, result.requests()), after.peakRssKb());
             }
-            WrkResult result = runWrk(wrkCommand(wrk, scenario, durationSeconds, url), durationSeconds);
-            process.checkAlive();
-            return result;
+        } finally {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 
-    private static WrkResult runWrk(List<String> command, int seconds) throws IOException, InterruptedException {
+    private static WrkResult runWrk(List<String> command, int seconds, boolean needResponses)
+            throws IOException, InterruptedException {
         // Output goes to a file rather than a pipe so a hung wrk cannot block the harness past the timeout.
         Path log = Files.createTempFile("wrk-", ".txt");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            Process process = new ProcessBuilder(FdLimit.wrap(command)).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
             if (!process.waitFor(seconds + WRK_GRACE_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
@@ -223,8 +260,9 @@ public final class Harness implements Callable<Integer> {
                 throw new IOException("wrk exited with " + process.exitValue() + ":\n" + output);
             }
             WrkResult result = WrkResult.parse(output);
-            if (result.requestsPerSecond() == 0) {
-                throw new IOException("no response in " + seconds + "s: is the server answering /plaintext?");
+            if (needResponses && result.requests() == 0) {
+                throw new IOException("no response in " + seconds + "s: is the server answering /plaintext?\n"
+                        + output);
             }
             return result;
         } finally {
@@ -233,15 +271,36 @@ public final class Harness implements Callable<Integer> {
     }
 
     private List<String> wrkCommand(String wrkPath, Scenario scenario, int seconds, String url) {
-        List<String> command = new ArrayList<>(List.of(wrkPath, "-t" + WRK_THREADS,
-                "-c" + scenario.connections(), "-d" + seconds + "s", "--latency"));
+        List<String> command = new ArrayList<>(List.of(wrkPath, "-t" + WRK_THREADS, "-c" + scenario.connections(),
+                "-d" + seconds + "s", "--timeout", WRK_TIMEOUT, "--latency"));
         TECHEMPOWER_HEADERS.forEach(header -> command.addAll(List.of("-H", header)));
-        if (scenario.pipelineDepth() > 0) {
+        if (scenario.pipelined()) {
             command.addAll(List.of("-s", script.toString(), url, "--", Integer.toString(scenario.pipelineDepth())));
         } else {
             command.add(url);
         }
         return command;
+    }
+
+    /** The servers, in table order. */
+    private List<ServerSpec> catalog() {
+        String t = Integer.toString(threads);
+        String n = Integer.toString(loops);
+        List<ServerSpec> servers = new ArrayList<>(List.of(
+                new JavaServer("minihttp-1", jar, BUILD, "minihttp.app.Main", List.of("--threads", "1")),
+                new JavaServer("minihttp-" + n, jar, BUILD, "minihttp.app.Main", List.of("--threads", n)),
+                new JavaServer("minihttp-" + n + "-reuseport", jar, BUILD, "minihttp.app.Main",
+                        List.of("--threads", n, "--reuseport")),
+                new JavaServer(BASELINE, jar, BUILD, "minihttp.bench.RawNettyServer", List.of("--threads", t)),
+                new JavaServer("reactor-netty", peersJar, BUILD_PEERS, "minihttp.peers.ReactorNettyServer",
+                        List.of("--threads", t)),
+                new JavaServer("vertx", peersJar, BUILD_PEERS, "minihttp.peers.VertxServer", List.of("--threads", t)),
+                new JavaServer("undertow", peersJar, BUILD_PEERS, "minihttp.peers.UndertowServer",
+                        List.of("--threads", t)),
+                new NginxServer("nginx", nginx(), threads)));
+        extraServers.forEach((name, mainClass) ->
+                servers.add(new JavaServer(name, jar, BUILD, mainClass, List.of("--threads", t))));
+        return servers;
     }
 
     /** The rows named, in table order; all of them when no names were given; null if a name is unknown. */
@@ -253,22 +312,35 @@ public final class Harness implements Callable<Integer> {
         return selected.size() == Set.copyOf(wanted).size() ? selected : null;
     }
 
-    private Map<String, String> placeholders(String port) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return Map.of("java", java, "jar", jar.toString(), "port", port, "threads", Integer.toString(threads));
+    /** Warns of host limits that the largest scenario would hit; returns the sentence for the report. */
+    private String checkHostLimits(List<Scenario> scenarios) throws InterruptedException {
+        long limit = FdLimit.effective();
+        int most = scenarios.stream().mapToInt(Scenario::connections).max().orElse(0);
+        if (limit >= 0 && limit < most + FD_HEADROOM) {
+            System.err.printf("warning: open-file limit %d is too low for %d connections; expect socket errors "
+                    + "(raise the hard limit: ulimit -Hn)%n", limit, most);
+        }
+        String ports = PortRange.check(most);
+        if (ports != null) {
+            System.err.println("warning: " + ports);
+        }
+        return "wrk and every server run with the open-file soft limit raised to " + FdLimit.WANTED
+                + " or to the hard limit when lower (here: " + (limit < 0 ? "unknown" : limit) + ")."
+                + (ports == null ? "" : " Warning: " + ports + ".");
     }
 
-    private BenchReport.Setup setup(List<Server> servers, List<Scenario> scenarios) throws InterruptedException {
+    private BenchReport.Setup setup(List<ServerSpec> servers, List<Scenario> scenarios, String fdLimit,
+            String chartFile) throws InterruptedException {
         Map<String, String> wrkCommands = new LinkedHashMap<>();
-        scenarios.forEach(s -> wrkCommands.put(s.name(),
-                shell(wrkCommand("wrk", s, durationSeconds, "http://127.0.0.1:<port>/plaintext"))));
+        scenarios.forEach(s -> wrkCommands.put(s.name(), shell(wrkCommand("wrk", s, durationSeconds,
+                (s.tls() ? "https" : "http") + "://127.0.0.1:<port>/plaintext"))));
         Map<String, String> serverCommands = new LinkedHashMap<>();
-        Map<String, String> shown = new LinkedHashMap<>(placeholders("<port>"));
-        shown.put("java", "java");
-        servers.forEach(s -> serverCommands.put(s.name(), shell(s.commandFor(shown))));
+        servers.forEach(s -> serverCommands.put(s.name(), s.shown()));
+        String nginxConfig = servers.stream().anyMatch(s -> s instanceof NginxServer)
+                ? NginxServer.config(0, threads, Path.of("<dir>")).replace(":0 ", ":<port> ") : null;
         String harness = "java -cp " + jar + " " + Harness.class.getName() + " " + shell(Arrays.asList(args));
-        return new BenchReport.Setup(harness.strip(), wrkVersion(), wrkCommands, serverCommands, BASELINE, roundCount,
-                warmupSeconds, durationSeconds);
+        return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, BASELINE, warmupSeconds,
+                durationSeconds, fdLimit, nginxConfig, chartFile);
     }
 
     private int pick(Integer explicit, int quickValue, int defaultValue) {
@@ -278,7 +350,8 @@ public final class Harness implements Callable<Integer> {
     private String timeLeft(long startedNanos, int done, int total) {
         Duration perRun = done > 0
                 ? Duration.ofNanos((System.nanoTime() - startedNanos) / done)
-                : Duration.ofSeconds(warmupSeconds + durationSeconds + RUN_OVERHEAD_SECONDS);
+                : Duration.ofSeconds(warmupSeconds + durationSeconds + RUN_OVERHEAD_SECONDS)
+                        .plusMillis(warmupSeconds > 0 ? DRAIN_MILLIS : 0);
         Duration left = perRun.multipliedBy(total - done);
         return String.format("~%dm%02ds", left.toMinutes(), left.toSecondsPart());
     }
@@ -287,6 +360,15 @@ public final class Harness implements Callable<Integer> {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    private static String nginx() {
+        String onPath = findOnPath("nginx");
+        if (onPath != null) {
+            return onPath;
+        }
+        // Debian installs it in /usr/sbin, which a non-root PATH may lack.
+        return Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : null;
     }
 
     private static String findOnPath(String executable) {

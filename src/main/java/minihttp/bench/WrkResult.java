@@ -5,8 +5,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The figures the harness reads from one {@code wrk --latency} run; latencies in microseconds, NaN if unknown. */
-record WrkResult(double requestsPerSecond, double p50Micros, double p99Micros, long socketErrors, long non2xx) {
+record WrkResult(long requests, double requestsPerSecond, double p50Micros, double p99Micros, long socketErrors,
+                 long non2xx) {
 
+    /** The summary line, e.g. "  1234567 requests in 10.00s, 150.70MB read". */
+    private static final Pattern REQUESTS = Pattern.compile("^\\s*(\\d+) requests in ", Pattern.MULTILINE);
     private static final Pattern REQUESTS_PER_SECOND =
             Pattern.compile("^Requests/sec:\\s+([\\d.]+)", Pattern.MULTILINE);
     private static final Pattern SOCKET_ERRORS = Pattern.compile(
@@ -32,8 +35,13 @@ record WrkResult(double requestsPerSecond, double p50Micros, double p99Micros, l
                 socketErrors += Long.parseLong(errors.group(group));
             }
         }
+        Matcher requests = REQUESTS.matcher(output);
+        if (!requests.find()) {
+            throw new IllegalArgumentException("no 'N requests in' line in wrk output:\n" + output);
+        }
         Matcher non2xx = NON_2XX.matcher(output);
-        return new WrkResult(Double.parseDouble(rps.group(1)), percentile(output, 50), percentile(output, 99),
+        return new WrkResult(Long.parseLong(requests.group(1)), Double.parseDouble(rps.group(1)),
+                percentile(output, 50), percentile(output, 99),
                 socketErrors, non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0);
     }
 

@@ -1,0 +1,48 @@
+package minihttp.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+/** Medians over rounds, and ratios to the baseline taken within each round. */
+final class Stats {
+
+    private Stats() {}
+
+    /** The median of the values that are not NaN; NaN when there are none. */
+    static double median(double... values) {
+        double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** The median of one figure over the rounds that produced a measurement (null entries are failed runs). */
+    static double median(Measurement[] rounds, ToDoubleFunction<Measurement> figure) {
+        return median(Arrays.stream(rounds).filter(Objects::nonNull).mapToDouble(figure).toArray());
+    }
+
+    /**
+     * The median over rounds of server / baseline req/s, from rounds where both ran: drift between rounds
+     * (thermal state, noise from other processes) cancels out of each ratio.
+     */
+    static double sameRoundRatio(Measurement[] server, Measurement[] baseline) {
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < Math.min(server.length, baseline.length); r++) {
+            if (server[r] != null && baseline[r] != null) {
+                ratios.add(server[r].wrk().requestsPerSecond() / baseline[r].wrk().requestsPerSecond());
+            }
+        }
+        return median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /** The sum of a count over the measured rounds. */
+    static long total(Measurement[] rounds, ToLongFunction<Measurement> count) {
+        return Arrays.stream(rounds).filter(Objects::nonNull).mapToLong(count).sum();
+    }
+}

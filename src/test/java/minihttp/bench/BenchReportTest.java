@@ -1,0 +1,113 @@
+package minihttp.bench;
+
+import static minihttp.bench.StatsTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+
+    private static final Machine MACHINE = new Machine("2030-01-02 03:04 UTC", "Test CPU 9000", 2,
+            "Linux 6.1 (amd64)", "17.0.15, Test (VM)", "wrk 4.1.0");
+
+    /** Two rounds of the two summary scenarios; vertx cannot do TLS and failed one pipelined round. */
+    private static Results results() {
+        List<Scenario> scenarios = List.of(Scenario.ALL.get(0), Scenario.ALL.get(4));
+        Results r = new Results(scenarios, List.of("minihttp-1", "raw-netty", "vertx"), 2);
+        r.put("pipelined-256", "raw-netty", 0, run(1_000_000));
+        r.put("pipelined-256", "raw-netty", 1, run(800_000));
+        r.put("pipelined-256", "minihttp-1", 0, run(990_000));
+        r.put("pipelined-256", "minihttp-1", 1, run(760_000));
+        r.put("pipelined-256", "vertx", 0, run(400_000));
+        r.note("pipelined-256", "vertx", "round 2 failed: wrk exited with 1");
+        r.put("plain-64", "raw-netty", 0, run(100_000));
+        r.put("plain-64", "raw-netty", 1, run(100_000));
+        r.put("plain-64", "minihttp-1", 0, run(95_000));
+        r.put("plain-64", "minihttp-1", 1, run(97_000));
+        r.unsupported("plain-64", "vertx", "n/a: did not start: Unknown option: '--x'");
+        return r;
+    }
+
+    private static BenchReport.Setup setup() {
+        Map<String, String> wrk = new LinkedHashMap<>();
+        wrk.put("pipelined-256", "wrk -c256 pipelined");
+        wrk.put("plain-64", "wrk -c64 plain");
+        Map<String, String> servers = new LinkedHashMap<>();
+        servers.put("minihttp-1", "java -cp target/minihttp.jar minihttp.app.Main --port <port> --threads 1");
+        servers.put("raw-netty", "java raw");
+        servers.put("vertx", "java vertx");
+        return new BenchReport.Setup("java -cp target/minihttp.jar minihttp.bench.Harness --quick", wrk, servers,
+                "raw-netty", 1, 2, "fd limit 20000.", "worker_processes 1;\n", "bench-results.svg");
+    }
+
+    @Test
+    void summaryHasARowPerServerWithMediansAndSameRoundRatios() {
+        String md = BenchReport.markdown(MACHINE, setup(), results());
+        // minihttp: medians 875,000 and 96,000; ratios per round 0.99, 0.95 -> 0.97 and 0.95, 0.97 -> 0.96.
+        assertTrue(md.contains("| minihttp-1 | 875,000 | 0.97x | 96,000 | 0.96x |"), md);
+        assertTrue(md.contains("| raw-netty | 900,000 | 1.00x | 100,000 | 1.00x |"), md);
+        assertTrue(md.contains("| vertx | 400,000 | 0.40x | n/a | n/a |"), md);
+        assertTrue(md.contains("![req/s per server](bench-results.svg)"), md);
+    }
+
+    @Test
+    void headerNamesTheMachineAndTheCommands() {
+        String md = BenchReport.markdown(MACHINE, setup(), results());
+        assertTrue(md.startsWith("# minihttp benchmark results\n"), md);
+        for (String expected : List.of("- Date: 2030-01-02 03:04 UTC", "- CPU: Test CPU 9000, 2 cores",
+                "- Kernel: Linux 6.1 (amd64)", "- JDK: 17.0.15, Test (VM)", "- wrk: wrk 4.1.0",
+                "Build: `mvn -B -q -Ppeers -DskipTests package`; "
+                        + "command: `java -cp target/minihttp.jar minihttp.bench.Harness --quick`", "fd limit 20000.",
+                "`wrk -c256 pipelined`", "- minihttp-1: `java -cp target/minihttp.jar minihttp.app.Main --port <port>",
+                "```nginx\nworker_processes 1;\n```")) {
+            assertTrue(md.contains(expected), expected + " missing from:\n" + md);
+        }
+    }
+
+    @Test
+    void scenarioTablesCarryEveryFigureAndTheReasonForGaps() {
+        String md = BenchReport.markdown(MACHINE, setup(), results());
+        // run(): p50 100us, p99 200us, 1 socket error and 2 non-2xx per run, 3.5 CPU us/req, 1024 KiB peak.
+        assertTrue(md.contains("| minihttp-1 | 875,000 | 0.97x | 100.00us | 200.00us | 2 | 4 | 3.50 | 1 MiB |  |"),
+                md);
+        assertTrue(md.contains("| vertx | 400,000 | 0.40x | 100.00us | 200.00us | 1 | 2 | 3.50 | 1 MiB "
+                + "| round 2 failed: wrk exited with 1 |"), md);
+        assertTrue(md.contains("| vertx | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a "
+                + "| n/a: did not start: Unknown option: '--x' |"), md);
+        assertTrue(md.contains("| vertx | 400,000 | n/a |\n"), "per-round table: " + md);
+    }
+
+    @Test
+    void chartHasOneBarPerServerAndScenarioScaledToTheLargest() {
+        String svg = BenchReport.chart(results());
+        assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
+        assertEquals(6, count(svg, "height=\"14\""), svg);
+        // raw-netty's 900,000 is the largest: the full 460 px; minihttp's 875,000: 447 px.
+        assertTrue(svg.contains("width=\"460\" height=\"14\" fill=\"#3b6ea5\""), svg);
+        assertTrue(svg.contains("width=\"447\" height=\"14\" fill=\"#3b6ea5\""), svg);
+        assertTrue(svg.contains(">875,000</text>"), svg);
+        assertTrue(svg.contains(">n/a</text>"), svg);
+    }
+
+    @Test
+    void chartEscapesLabels() {
+        String svg = SvgChart.render("a <b> & \"c\"", List.of("x<y"),
+                List.of(new SvgChart.Series("s&t", "#000", new double[] {1})));
+        assertTrue(svg.contains("a &lt;b&gt; &amp; &quot;c&quot;"), svg);
+        assertTrue(svg.contains(">x&lt;y</text>"), svg);
+        assertTrue(svg.contains(">s&amp;t</text>"), svg);
+        assertTrue(svg.trim().endsWith("</svg>"), svg);
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
