@@ -155,6 +155,19 @@ public final class Request {
         return i >= 0 && headers[i + 3] - headers[i + 2] == value.length() && regionMatches(headers[i + 2], value, true);
     }
 
+    /**
+     * Keeps this request's bytes alive beyond the completion of its {@code Mono}, for work that cannot be cancelled
+     * (a blocking call on another thread); each call must be paired with one {@link #releaseBytes()}.
+     */
+    public void retainBytes() {
+        buf.retain();
+    }
+
+    /** Gives back what {@link #retainBytes()} took. */
+    public void releaseBytes() {
+        buf.release();
+    }
+
     /** The body bytes as a read-only view, valid as long as the request; empty when there is no body. */
     public ByteBuf body() {
         return buf.slice(start + bodyStart, bodyLength).asReadOnly();

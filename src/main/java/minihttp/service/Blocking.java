@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import minihttp.codec.Request;
 import minihttp.codec.Response;
@@ -49,8 +50,32 @@ public final class Blocking {
         return VIRTUAL ? "virtual threads" : "boundedElastic";
     }
 
+    /**
+     * Runs {@code function} on the scheduler. A thread cannot be stopped once it runs, so a cancel (the client
+     * went away) must not release the request's bytes under it: the call takes its own reference when it is
+     * subscribed, and whichever comes first, the function starting or the Mono ending without it, owns releasing it.
+     */
     static Service service(Function<Request, Response> function) {
-        return request -> Mono.fromCallable(() -> function.apply(request)).subscribeOn(SCHEDULER);
+        return request -> Mono.defer(() -> {
+            request.retainBytes(); // subscribed while the connection still holds them
+            AtomicBoolean claimed = new AtomicBoolean();
+            return Mono.fromCallable(() -> {
+                        if (!claimed.compareAndSet(false, true)) {
+                            return null; // cancelled before it started
+                        }
+                        try {
+                            return function.apply(request);
+                        } finally {
+                            request.releaseBytes();
+                        }
+                    })
+                    .subscribeOn(SCHEDULER)
+                    .doFinally(signal -> {
+                        if (claimed.compareAndSet(false, true)) {
+                            request.releaseBytes(); // ended (cancelled, rejected) before the function ran
+                        }
+                    });
+        });
     }
 
     private static ExecutorService virtualThreadExecutor() {

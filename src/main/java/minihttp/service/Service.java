@@ -26,11 +26,9 @@ public interface Service {
     /**
      * Wraps plain synchronous code that may block (file reads, sleeps, JDBC) without blocking an event loop: the
      * function runs on a virtual thread on JDK 21+, on Reactor's bounded elastic scheduler on JDK 17
-     * ({@link Blocking}). The {@link Request} view stays valid while the function runs, because the connection
-     * keeps it until the returned {@code Mono} completes; the function must not keep it beyond returning.
-     * Pipelined responses still leave in request order. If the client goes away meanwhile, the connection may
-     * release the request's bytes while the function still runs (a running thread cannot be stopped): a function
-     * that blocks long should read what it needs from the request first.
+     * ({@link Blocking}). The {@link Request} view stays valid while the function runs, even if the client goes
+     * away meanwhile (a running thread cannot be stopped, so the call holds the request's bytes itself); the
+     * function must not keep the request beyond returning. Pipelined responses still leave in request order.
      */
     static Service blocking(Function<Request, Response> function) {
         return Blocking.service(function);

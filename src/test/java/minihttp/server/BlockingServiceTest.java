@@ -41,6 +41,8 @@ class BlockingServiceTest {
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
     private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
+    private final Queue<String> answers = new ConcurrentLinkedQueue<>();
+    private final Queue<RuntimeException> errors = new ConcurrentLinkedQueue<>();
     private HttpServer.Running server;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -54,8 +56,16 @@ class BlockingServiceTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            finished.incrementAndGet();
-            return Response.text("slept " + request.queryParam("i")); // reads the request after blocking
+            try {
+                String answer = "slept " + request.queryParam("i"); // reads the request after blocking
+                answers.add(answer);
+                return Response.text(answer);
+            } catch (RuntimeException e) {
+                errors.add(e);
+                throw e;
+            } finally {
+                finished.incrementAndGet();
+            }
         });
         server = HttpServer.create().port(0).threads(1)
                 .handle(Router.builder()
@@ -125,6 +135,25 @@ class BlockingServiceTest {
             // Virtual threads: every call sleeps at once, nothing waits for a pool thread.
             assertEquals(SLEEPERS, threads.stream().distinct().count());
         }
+    }
+
+    /** The client goes away while the call sleeps: the call still reads its request, then the bytes are released. */
+    @Test
+    void aCallOutlivingItsClientStillReadsItsRequest() throws Exception {
+        RawClient client = connect(RawClient.DEFAULT_TIMEOUT_MS);
+        client.write(get("/sleep?ms=500&i=7"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (started.get() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        client.close(); // the connection is cancelled while the function sleeps
+        while (finished.get() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(1, finished.get());
+        assertTrue(errors.isEmpty(), () -> "the call failed reading its request: " + errors);
+        assertEquals("slept 7", answers.peek());
+        Thread.sleep(100); // the last reference goes when the call ends; LeakCheck then finds nothing held
     }
 
     @Test
