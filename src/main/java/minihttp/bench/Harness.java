@@ -75,7 +75,8 @@ public final class Harness implements Callable<Integer> {
     private int threads;
     @Option(names = "--loops", description = "Event loops of the multi-loop minihttp rows (default: cores).")
     private int loops = Runtime.getRuntime().availableProcessors();
-    @Option(names = "--servers", split = ",", description = "Servers to run, by name (default: all).")
+    @Option(names = "--servers", split = ",", description = "Servers to run, by name (default: the standard rows; "
+            + "the transport and TLS provider variants, e.g. minihttp-1-io_uring or raw-netty-jdk, when named).")
     private List<String> serverNames;
     @Option(names = "--scenarios", split = ",", description = "Scenarios to run, by name (default: all).")
     private List<String> scenarioNames;
@@ -124,8 +125,10 @@ public final class Harness implements Callable<Integer> {
         roundCount = pick(rounds, QUICK_ROUNDS, DEFAULT_ROUNDS);
         warmupSeconds = pick(warmup, QUICK_WARMUP, DEFAULT_WARMUP);
         durationSeconds = pick(duration, QUICK_DURATION, DEFAULT_DURATION);
-        List<ServerSpec> known = catalog();
-        List<ServerSpec> servers = select(known, ServerSpec::name, serverNames);
+        List<ServerSpec> defaults = catalog();
+        List<ServerSpec> known = new ArrayList<>(defaults);
+        known.addAll(variants());
+        List<ServerSpec> servers = serverNames == null ? defaults : select(known, ServerSpec::name, serverNames);
         List<String> wantedScenarios = scenarioNames == null && quick ? Scenario.QUICK : scenarioNames;
         List<Scenario> scenarios = select(Scenario.ALL, Scenario::name, wantedScenarios);
         boolean uniqueNames = known.stream().map(ServerSpec::name).distinct().count() == known.size();
@@ -300,6 +303,27 @@ public final class Harness implements Callable<Integer> {
                 new NginxServer("nginx", nginx(), threads)));
         extraServers.forEach((name, mainClass) ->
                 servers.add(new JavaServer(name, jar, BUILD, mainClass, List.of("--threads", t))));
+        return servers;
+    }
+
+    /**
+     * Configurations run only when named with {@code --servers}: minihttp and the baseline on each transport and
+     * TLS provider, one event loop each, for the rows that compare those knobs.
+     */
+    private List<ServerSpec> variants() {
+        List<ServerSpec> servers = new ArrayList<>();
+        for (String transport : List.of("epoll", "io_uring", "nio")) {
+            servers.add(new JavaServer("minihttp-1-" + transport, jar, BUILD, "minihttp.app.Main",
+                    List.of("--threads", "1", "--transport", transport)));
+            servers.add(new JavaServer(BASELINE + "-" + transport, jar, BUILD, "minihttp.bench.RawNettyServer",
+                    List.of("--threads", "1", "--transport", transport)));
+        }
+        for (String provider : List.of("openssl", "jdk")) {
+            servers.add(new JavaServer("minihttp-1-" + provider, jar, BUILD, "minihttp.app.Main",
+                    List.of("--threads", "1", "--tls-provider", provider)));
+            servers.add(new JavaServer(BASELINE + "-" + provider, jar, BUILD, "minihttp.bench.RawNettyServer",
+                    List.of("--threads", "1", "--tls-provider", provider)));
+        }
         return servers;
     }
 
