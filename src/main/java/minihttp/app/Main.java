@@ -1,8 +1,10 @@
 package minihttp.app;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import minihttp.server.HttpServer;
+import minihttp.server.Timeouts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -26,6 +28,22 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--threads", description = "Event loops; 1 is single-thread mode (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--idle-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Close a keep-alive connection idle this long (default: 60s).")
+    Duration idleTimeout = Timeouts.DEFAULT.idle();
+
+    @Option(names = "--header-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Deadline for a whole request head, from its first byte; 408 and close (default: 10s).")
+    Duration headerTimeout = Timeouts.DEFAULT.header();
+
+    @Option(names = "--body-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Longest wait between reads of a request body; 408 and close (default: 30s).")
+    Duration bodyTimeout = Timeouts.DEFAULT.body();
+
+    @Option(names = "--shutdown-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "On SIGTERM/SIGINT, how long to let requests in flight finish (default: 10s).")
+    Duration shutdownTimeout = Timeouts.DEFAULT.shutdown();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -39,13 +57,15 @@ public final class Main implements Callable<Integer> {
         }
         try (HttpServer.Running server = HttpServer.create()
                 .host(host).port(port).threads(threads)
+                .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout))
                 .handle(DemoApp.service())
                 .bind()) {
             System.out.println(server.readyLine());
             System.out.flush();
             stop.await();
-            log.info("stopping");
-        }
+            log.info("stopping: finishing requests in flight (at most {} ms)", shutdownTimeout.toMillis());
+        } // close() stops accepting, drains the connections, and stops the event loops
+        log.info("stopped");
         return 0;
     }
 }
