@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.
  *
- * <p>While every response is ready, each is encoded as it arrives and {@link #output()} is a {@code Mono.just}
- * of the buffer, which {@code concatMap} takes without subscribing. From the first response that is not ready,
+ * <p>While every response is ready, each is encoded as it arrives and {@link #output()} is a {@link ReadyOutput}
+ * of the buffer, which {@code concatMap} sends at once. From the first response that is not ready,
  * the rest are queued and {@link #output()} waits for them in order; the read's bytes stay retained meanwhile,
  * because the requests still being served are views into them.
  */
@@ -117,7 +117,7 @@ final class Batch {
         if (queued == null) {
             ByteBuf ready = out;
             out = null;
-            return ready == null ? Mono.empty() : Mono.just(ready);
+            return ready == null ? Mono.empty() : new ReadyOutput(ready);
         }
         subscribed = true;
         return Flux.fromIterable(queued)

@@ -28,8 +28,7 @@ import reactor.netty.channel.ChannelOperations;
  *
  * <p>Each read is decoded and its services called inside {@code map}, while reactor-netty still holds the read's
  * buffer (it releases it when {@code onNext} returns). {@code concatMap} then keeps the batches in read order;
- * for a batch whose responses were all ready it takes the buffer through the {@code Mono.just} fast path without
- * a subscription. Each batch is one write and one flush. A request that ends the connection (bad input,
+ * a batch whose responses were all ready is a {@link ReadyOutput}, which it sends at once. Each batch is one write and one flush. A request that ends the connection (bad input,
  * {@code Connection: close}, HTTP/1.0) makes its batch the last one: the inbound is cancelled, the batch is
  * written after those before it, and the completed send closes the connection.
  *

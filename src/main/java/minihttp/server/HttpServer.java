@@ -174,6 +174,11 @@ public final class HttpServer {
             server.onDispose().block();
         }
 
+        /** The open connections' channels, for tests that look at a connection's outbound buffer. */
+        io.netty.channel.group.ChannelGroup channels() {
+            return drain.channels();
+        }
+
         /** The connections open now. */
         public int openConnections() {
             return drain.openConnections();
