@@ -2,6 +2,7 @@ package minihttp.server;
 
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.epoll.Epoll;
 import java.time.Duration;
 import java.util.Objects;
@@ -175,7 +176,7 @@ public final class HttpServer {
         }
 
         /** The open connections' channels, for tests that look at a connection's outbound buffer. */
-        io.netty.channel.group.ChannelGroup channels() {
+        ChannelGroup channels() {
             return drain.channels();
         }
 
