@@ -1,9 +1,11 @@
 package minihttp.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import minihttp.server.HttpServer;
+import minihttp.server.Timeouts;
 import minihttp.server.Tls;
 import minihttp.server.Transport;
 import minihttp.service.Blocking;
@@ -79,6 +81,22 @@ public final class Main implements Callable<Integer> {
             + "(BoringSSL via netty-tcnative), jdk, or auto: openssl when it loads (default: ${DEFAULT-VALUE}).")
     String tlsProvider = "auto";
 
+    @Option(names = "--idle-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Close a keep-alive connection idle this long (default: 60s).")
+    Duration idleTimeout = Timeouts.DEFAULT.idle();
+
+    @Option(names = "--header-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Deadline for a whole request head, from its first byte; 408 and close (default: 10s).")
+    Duration headerTimeout = Timeouts.DEFAULT.header();
+
+    @Option(names = "--body-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Longest wait between reads of a request body; 408 and close (default: 30s).")
+    Duration bodyTimeout = Timeouts.DEFAULT.body();
+
+    @Option(names = "--shutdown-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "On SIGTERM/SIGINT, how long to let requests in flight finish (default: 10s).")
+    Duration shutdownTimeout = Timeouts.DEFAULT.shutdown();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -91,7 +109,8 @@ public final class Main implements Callable<Integer> {
                     .host(host).port(port).threads(threads)
                     .transport(Transport.parse(transport).requireAvailable())
                     .reusePort(reusePort)
-                    .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer);
+                    .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
+                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout));
             if (tls || tlsPort != null || cert != null || key != null) {
                 if ((cert == null) != (key == null)) {
                     throw new IllegalArgumentException("--cert and --key go together");
@@ -122,8 +141,9 @@ public final class Main implements Callable<Integer> {
             System.out.flush();
             log.info("blocking services run on {}", Blocking.describe());
             stop.await();
-            log.info("stopping");
-        }
+            log.info("stopping: finishing requests in flight (at most {} ms)", shutdownTimeout.toMillis());
+        } // close() stops accepting, drains the connections, and stops the event loops
+        log.info("stopped");
         return 0;
     }
 }

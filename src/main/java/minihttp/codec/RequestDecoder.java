@@ -168,6 +168,11 @@ public final class RequestDecoder {
         return cumulation != null && cumulation.isReadable();
     }
 
+    /** Whether the head of the current request is done and its body is still arriving. */
+    public boolean readingBody() {
+        return state == State.BODY;
+    }
+
     /** Releases what the decoder holds; called once when the connection ends. */
     public void release() {
         if (cumulation != null) {

@@ -57,6 +57,27 @@ final class Batch {
         return last;
     }
 
+    /** Whether some response of this batch is still being computed. */
+    boolean hasPending() {
+        return queued != null;
+    }
+
+    /** Whether this batch answers nothing: its read completed no request. */
+    boolean isEmpty() {
+        return out == null && queued == null;
+    }
+
+    /**
+     * Makes the last response of this batch say {@code Connection: close} if it is still being computed: a graceful
+     * shutdown ends the connection after it. (A batch that is all encoded is left as it is.)
+     */
+    synchronized void closeAfterLast() {
+        if (queued != null && encodedLater < queued.size()) {
+            int lastIndex = queued.size() - 1;
+            queued.set(lastIndex, new Queued(queued.get(lastIndex).response(), ConnectionHeader.CLOSE));
+        }
+    }
+
     /** A response queued behind one that is not ready: a {@link Response}, or a {@code Mono} of one. */
     private record Queued(Object response, ConnectionHeader connection) {}
 

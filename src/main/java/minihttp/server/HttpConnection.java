@@ -2,9 +2,11 @@ package minihttp.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import minihttp.codec.HttpStatus;
 import minihttp.codec.Request;
 import minihttp.codec.RequestDecoder;
 import minihttp.codec.Response;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyInbound;
+import reactor.netty.Connection;
 import reactor.netty.NettyOutbound;
+import reactor.netty.channel.ChannelOperations;
 
 /**
  * The pipeline of one connection, as one Reactor composition:
@@ -25,41 +29,79 @@ import reactor.netty.NettyOutbound;
  * <p>Each read is decoded and its services called inside {@code map}, while reactor-netty still holds the read's
  * buffer (it releases it when {@code onNext} returns). {@code concatMap} then keeps the batches in read order;
  * for a batch whose responses were all ready it takes the batch through the {@code Mono.just} fast path without
- * a subscription, then {@code map} takes its buffer. Each batch is one write and one flush. A request that ends the connection (bad input,
- * {@code Connection: close}, HTTP/1.0) makes its batch the last one: the inbound is cancelled, the batch is
- * written after those before it, and the completed send closes the connection.
+ * a subscription, then {@code map} takes its buffer. Each batch is one write and one flush. A request that ends
+ * the connection (bad input, {@code Connection: close}, HTTP/1.0) makes its batch the last one: the inbound is
+ * cancelled, the batch is written after those before it, and the completed send closes the connection.
+ *
+ * <p>The connection's lifecycle hangs off the same composition: a deadline ({@link ConnectionTimer}) or a graceful
+ * shutdown ({@link Drain}) ends the inbound, which lets the batches already read go out before the send completes
+ * (a request left unfinished by a deadline gets a 408 after them); {@link WriteGate} holds the next batch while the
+ * channel cannot take more, so that reading pauses with it.
  */
 final class HttpConnection {
 
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
     /** Every batch is flushed as it is written: it holds all the responses one read produced. */
     private static final Predicate<ByteBuf> FLUSH_EACH_BATCH = batch -> true;
+    /**
+     * Reads decoded ahead of the batch being sent: enough to overlap the service calls of a few reads, few enough
+     * that a client which does not read its responses makes the server hold only a few batches.
+     */
+    private static final int BATCHES_AHEAD = 4;
+    private static final Response REQUEST_TIMEOUT = Response.text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout\n");
 
     private final Service service;
     private final RequestDecoder decoder;
     private final ByteBufAllocator alloc;
     private final EventLoop eventLoop;
+    private final Connection connection;
+    private final ConnectionTimer timer;
+    private final WriteGate gate;
+    /** The last batch with responses: a graceful shutdown makes its last response say {@code Connection: close}. */
+    private Batch lastBatch;
+    /** A deadline passed with a request unfinished: it is answered with 408 after the pending responses. */
+    private boolean timedOut;
 
-    private HttpConnection(Service service, RequestDecoder.Limits limits, ByteBufAllocator alloc, EventLoop eventLoop) {
+    private HttpConnection(Service service, RequestDecoder.Limits limits, ByteBufAllocator alloc, Connection connection,
+                           Timeouts timeouts) {
         this.service = service;
         this.alloc = alloc;
         this.decoder = new RequestDecoder(alloc, limits);
-        this.eventLoop = eventLoop;
+        this.connection = connection;
+        Channel channel = connection.channel();
+        this.eventLoop = channel.eventLoop();
+        this.timer = new ConnectionTimer(channel, timeouts, this::expired);
+        this.gate = new WriteGate(channel, timer::outputDrained);
     }
 
     /** The handler reactor-netty runs for each accepted connection. */
-    static Publisher<Void> serve(NettyInbound in, NettyOutbound out, Service service, RequestDecoder.Limits limits) {
-        EventLoop[] loop = new EventLoop[1];
-        in.withConnection(connection -> loop[0] = connection.channel().eventLoop());
-        HttpConnection connection = new HttpConnection(service, limits, out.alloc(), loop[0]);
+    static Publisher<Void> serve(NettyInbound in, NettyOutbound out, Service service, RequestDecoder.Limits limits,
+                                 Timeouts timeouts, Drain drain) {
+        Connection[] accepted = new Connection[1];
+        in.withConnection(c -> accepted[0] = c);
+        HttpConnection connection = new HttpConnection(service, limits, out.alloc(), accepted[0], timeouts);
         Flux<ByteBuf> writes = in.receive()
                 .map(connection::onRead)
+                .concatWith(Mono.fromSupplier(connection::onInboundEnd))
                 .takeUntil(Batch::last)
                 .doFinally(signal -> connection.releaseDecoder())
-                .concatMap(Batch::done)
+                .concatMap(connection::output, BATCHES_AHEAD)
                 .map(Batch::takeOutput)
                 .doOnDiscard(Batch.class, Batch::discard);
+        connection.start(drain);
         return out.send(writes, FLUSH_EACH_BATCH);
+    }
+
+    /** Starts the clock and the write gate; drains at once when the server is already shutting down. */
+    private void start(Drain drain) {
+        Channel channel = connection.channel();
+        timer.start();
+        channel.closeFuture().addListener(closed -> timer.stop());
+        connection.addHandlerLast(WriteGate.NAME, gate);
+        drain.register(channel, this);
+        if (drain.draining()) {
+            drain();
+        }
     }
 
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
@@ -81,7 +123,71 @@ final class HttpConnection {
             batch.ready(Response.text(decoder.errorStatus(), decoder.errorMessage() + "\n"), ConnectionHeader.CLOSE);
         }
         decoder.endRead();
+        afterRead(batch);
         return batch;
+    }
+
+    /** Tells the timer what the connection waits for now, and notes the batch a shutdown would close. */
+    private void afterRead(Batch batch) {
+        boolean completed = !batch.isEmpty();
+        timer.afterRead(phase(), completed);
+        if (batch.hasPending()) {
+            timer.serviceStarted();
+        }
+        if (completed) {
+            lastBatch = batch;
+        }
+    }
+
+    private ConnectionTimer.Phase phase() {
+        if (decoder.readingBody()) {
+            return ConnectionTimer.Phase.BODY;
+        }
+        return decoder.hasPartialRequest() ? ConnectionTimer.Phase.HEAD : ConnectionTimer.Phase.IDLE;
+    }
+
+    /** The batch once the channel can take its output; a batch still being served tells the timer when done. */
+    private Mono<Batch> output(Batch batch) {
+        boolean pending = batch.hasPending();
+        Mono<Batch> output = gate.output(batch);
+        return pending ? output.doFinally(signal -> timer.serviceDone()) : output;
+    }
+
+    /** The inbound ended: after a deadline with a request unfinished, one more batch answers it with 408. */
+    private Batch onInboundEnd() {
+        if (!timedOut) {
+            return null;
+        }
+        Batch batch = new Batch(alloc, 0);
+        batch.ready(REQUEST_TIMEOUT, ConnectionHeader.CLOSE);
+        return batch;
+    }
+
+    /** A deadline passed (on the event loop): stop reading; the batches already read still go out. */
+    private void expired(ConnectionTimer.Phase phase, boolean partial) {
+        timedOut = partial;
+        endInbound();
+    }
+
+    /**
+     * Graceful shutdown of this connection, on its event loop: stop reading, make the response still owed last
+     * say {@code Connection: close}, and close once it is sent (at once when nothing is owed).
+     */
+    void drain() {
+        if (lastBatch != null) {
+            lastBatch.closeAfterLast();
+        }
+        endInbound();
+    }
+
+    // Completes in.receive() (reactor-netty drops what arrives later); the composition then finishes the batches
+    // already read and the completed send closes the connection.
+    private void endInbound() {
+        if (connection instanceof ChannelOperations<?, ?> ops) {
+            ops.discard();
+        } else {
+            connection.dispose();
+        }
     }
 
     private Mono<Response> call(Request request) {

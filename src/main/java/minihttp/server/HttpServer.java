@@ -6,6 +6,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import minihttp.codec.RequestDecoder;
 import minihttp.service.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
@@ -37,6 +41,13 @@ public final class HttpServer {
     /** Event loops are stopped without a quiet period: close() means now; in-flight work has its timeout. */
     private static final Duration SHUTDOWN_QUIET = Duration.ZERO;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Output a connection may queue before its channel turns unwritable (and {@link WriteGate} pauses its reads),
+     * and the level it must drain to before reading resumes. Netty's defaults, stated because backpressure rests on them.
+     */
+    private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    private static final Duration MIN_DISPOSE_TIMEOUT = Duration.ofMillis(1);
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
     // Not final only so that the setters can fill in a copy; an instance never changes once returned.
     private String host = "127.0.0.1";
@@ -52,6 +63,7 @@ public final class HttpServer {
     private int sendBuffer = OS_DEFAULT;
     private Tls tls;
     private int tlsPort = NO_PORT;
+    private Timeouts timeouts = Timeouts.DEFAULT;
 
     private HttpServer() {}
 
@@ -78,6 +90,7 @@ public final class HttpServer {
         c.sendBuffer = sendBuffer;
         c.tls = tls;
         c.tlsPort = tlsPort;
+        c.timeouts = timeouts;
         return c;
     }
 
@@ -175,6 +188,37 @@ public final class HttpServer {
         return c;
     }
 
+    /** All the timeouts at once; the methods below set one each. */
+    public HttpServer timeouts(Timeouts timeouts) {
+        HttpServer c = copy();
+        c.timeouts = Objects.requireNonNull(timeouts);
+        return c;
+    }
+
+    /** How long a keep-alive connection may sit idle between requests. */
+    public HttpServer idleTimeout(Duration idle) {
+        return timeouts(timeouts.withIdle(idle));
+    }
+
+    /** The deadline for a whole request head, from its first byte (from the accept for a connection's first). */
+    public HttpServer headerTimeout(Duration header) {
+        return timeouts(timeouts.withHeader(header));
+    }
+
+    /** How long a request body may go without a read before the request is answered with 408. */
+    public HttpServer bodyTimeout(Duration body) {
+        return timeouts(timeouts.withBody(body));
+    }
+
+    /** How long a graceful shutdown waits for requests in flight before it closes their connections. */
+    public HttpServer shutdownTimeout(Duration shutdown) {
+        return timeouts(timeouts.withShutdown(shutdown));
+    }
+
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
     public int threads() {
         return threads;
     }
@@ -184,7 +228,7 @@ public final class HttpServer {
         return Transport.auto().label();
     }
 
-    /** Binds and starts serving; {@link Running#close()} stops the server and its event loops. */
+    /** Binds and starts serving; {@link Running#shutdown} (or {@link Running#close()}) stops it gracefully. */
     public Running bind() {
         Service handler = Objects.requireNonNull(service, "no service: call handle(service) first");
         if (tlsPort != NO_PORT && tls == null) {
@@ -193,6 +237,8 @@ public final class HttpServer {
         RequestDecoder.Limits decoderLimits = limits;
         // Netty 4.2 event loops with the chosen I/O handler; reactor-netty derives the channel classes from the
         // group (runOn), so io_uring, epoll and nio all go through the same TcpServer code.
+        Timeouts connectionTimeouts = timeouts;
+        Drain drain = new Drain();
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
                 new DefaultThreadFactory("minihttp-" + transport.label(), true), transport.ioHandlerFactory());
         List<DisposableServer> servers = new ArrayList<>();
@@ -200,8 +246,11 @@ public final class HttpServer {
             TcpServer base = TcpServer.create()
                     .host(host)
                     .option(ChannelOption.SO_BACKLOG, backlog)
+                    .channelGroup(drain.channels())
                     .childOption(ChannelOption.TCP_NODELAY, noDelay)
-                    .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits));
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
+                    .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts,
+                            drain));
             if (receiveBuffer != OS_DEFAULT) {
                 base = base.option(ChannelOption.SO_RCVBUF, receiveBuffer)
                         .childOption(ChannelOption.SO_RCVBUF, receiveBuffer);
@@ -222,10 +271,10 @@ public final class HttpServer {
             }
             Transport used = Transport.of(servers.get(0).channel());
             return new Running(servers, group, host, plainPort, securePort, threads, used, reusePort,
-                    provider, tls == null ? null : tls.fingerprint());
+                    provider, tls == null ? null : tls.fingerprint(), drain, timeouts.shutdown());
         } catch (RuntimeException e) {
             servers.forEach(DisposableServer::disposeNow);
-            shutdown(group);
+            stopLoops(group);
             throw e;
         }
     }
@@ -250,7 +299,7 @@ public final class HttpServer {
         return bound;
     }
 
-    private static void shutdown(EventLoopGroup group) {
+    private static void stopLoops(EventLoopGroup group) {
         group.shutdownGracefully(SHUTDOWN_QUIET.toMillis(), SHUTDOWN_TIMEOUT.toMillis(),
                 TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
@@ -281,9 +330,12 @@ public final class HttpServer {
         private final boolean reusePort;
         private final Tls.Provider tlsProvider;
         private final String fingerprint;
+        private final Drain drain;
+        private final Duration shutdownTimeout;
 
         private Running(List<DisposableServer> servers, EventLoopGroup group, String host, int plainPort, int tlsPort,
-                int threads, Transport transport, boolean reusePort, Tls.Provider tlsProvider, String fingerprint) {
+                int threads, Transport transport, boolean reusePort, Tls.Provider tlsProvider, String fingerprint,
+                Drain drain, Duration shutdownTimeout) {
             this.servers = List.copyOf(servers);
             this.group = group;
             this.host = host;
@@ -294,6 +346,8 @@ public final class HttpServer {
             this.reusePort = reusePort;
             this.tlsProvider = tlsProvider;
             this.fingerprint = fingerprint;
+            this.drain = drain;
+            this.shutdownTimeout = shutdownTimeout;
         }
 
         public String host() {
@@ -364,12 +418,46 @@ public final class HttpServer {
             }
         }
 
+        /** The open connections' channels, for tests that look at a connection's outbound buffer. */
+        ChannelGroup channels() {
+            return drain.channels();
+        }
+
+        /** The connections open now. */
+        public int openConnections() {
+            return drain.openConnections();
+        }
+
+        /**
+         * Stops gracefully: stops accepting, lets every connection finish the requests it has read (the last
+         * response of each says {@code Connection: close}), closes idle connections at once, and after
+         * {@code timeout} closes whatever is still open; then stops the event loops. Returns whether every
+         * connection finished within the deadline.
+         */
+        public boolean shutdown(Duration timeout) {
+            drain.start();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            boolean clean = true;
+            for (DisposableServer server : servers) {
+                // Closes the listening socket, waits for its connections to end, closes the rest at the deadline.
+                long left = Math.max(deadline - System.nanoTime(), MIN_DISPOSE_TIMEOUT.toNanos());
+                try {
+                    server.disposeNow(Duration.ofNanos(left));
+                } catch (IllegalStateException deadlinePassed) {
+                    clean = false;
+                }
+            }
+            if (!clean) {
+                log.warn("shutdown: connections still busy after {} ms were closed", timeout.toMillis());
+            }
+            stopLoops(group);
+            return clean;
+        }
+
+        /** {@link #shutdown} with the server's shutdown timeout. */
         @Override
         public void close() {
-            for (DisposableServer server : servers) {
-                server.disposeNow();
-            }
-            shutdown(group);
+            shutdown(shutdownTimeout);
         }
     }
 }

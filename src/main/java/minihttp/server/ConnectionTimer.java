@@ -1,0 +1,176 @@
+package minihttp.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deadlines of one connection ({@link Timeouts}), kept by one task on the connection's event loop.
+ *
+ * <p>Netty's {@code IdleStateHandler} measures read inactivity only, which a slow-header client defeats by sending
+ * a byte every few seconds; here the head deadline is absolute, from the head's first byte, and idleness also
+ * counts from the last response served and the last time the output drained. The technique is
+ * {@code IdleStateHandler}'s: a read only records the time (one {@code nanoTime} per read, nothing per request),
+ * and the task, when it fires, works out the deadline of the connection's current {@link Phase} and either
+ * expires the connection or sleeps again until that deadline. A pipelined batch schedules nothing; the task is
+ * moved earlier only when a read starts a phase whose deadline is nearer (an unfinished head or body).
+ *
+ * <p>Everything but {@link #serviceStarted()} and {@link #serviceDone()} runs on the event loop.
+ */
+final class ConnectionTimer implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionTimer.class);
+    private static final AtomicIntegerFieldUpdater<ConnectionTimer> IN_SERVICE =
+            AtomicIntegerFieldUpdater.newUpdater(ConnectionTimer.class, "inService");
+
+    /** What the connection waits for, which decides its deadline. */
+    enum Phase {
+        /** Between requests: the idle timeout, counted while no response is being computed. */
+        IDLE,
+        /** The rest of a request head: the header deadline, counted from the head's first byte. */
+        HEAD,
+        /** The rest of a request body: the body timeout, counted from the last read. */
+        BODY
+    }
+
+    /** What the connection does when its deadline passes. */
+    interface Expiry {
+        /** Runs on the event loop; {@code partial} tells whether bytes of an unfinished request were received. */
+        void expired(Phase phase, boolean partial);
+    }
+
+    private final Channel channel;
+    private final EventLoop loop;
+    private final long idleNanos;
+    private final long headerNanos;
+    private final long bodyNanos;
+    private final Expiry expiry;
+
+    private Phase phase = Phase.HEAD; // a new connection owes its first request head, counted from the accept
+    private boolean partial;          // bytes of the unfinished request were received
+    private long lastRead;
+    private long headStart;
+    private long lastDrained;
+    private volatile long lastServed;
+    private volatile int inService;   // batches whose responses are still being computed
+    private ScheduledFuture<?> task;
+    private long taskAt;
+    private boolean expired;
+
+    ConnectionTimer(Channel channel, Timeouts timeouts, Expiry expiry) {
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.idleNanos = timeouts.idle().toNanos();
+        this.headerNanos = timeouts.header().toNanos();
+        this.bodyNanos = timeouts.body().toNanos();
+        this.expiry = expiry;
+    }
+
+    /** Starts the clock at the accept: the first request head is due within the header timeout. */
+    void start() {
+        long now = System.nanoTime();
+        lastRead = now;
+        headStart = now;
+        lastDrained = now;
+        lastServed = now;
+        schedule(now + headerNanos, now);
+    }
+
+    /** Records a read that leaves the connection in {@code next}; {@code completed}: it completed a request. */
+    void afterRead(Phase next, boolean completed) {
+        long now = System.nanoTime();
+        lastRead = now;
+        if (next == Phase.HEAD && (phase != Phase.HEAD || completed)) {
+            headStart = now; // this read brought the first bytes of a new head
+        }
+        partial = next != Phase.IDLE;
+        phase = next;
+        if (expired) {
+            return;
+        }
+        long deadline = switch (next) {
+            case HEAD -> headStart + headerNanos;
+            case BODY -> now + bodyNanos;
+            case IDLE -> now + idleNanos;
+        };
+        if (taskAt - deadline > 0) {
+            schedule(deadline, now); // only when the new deadline is nearer: never on the pipelined fast path
+        }
+    }
+
+    /** The connection's output drained below the low water mark: the client is reading. Event loop. */
+    void outputDrained() {
+        lastDrained = System.nanoTime();
+    }
+
+    /** A batch with responses still being computed was read; any thread. */
+    void serviceStarted() {
+        IN_SERVICE.incrementAndGet(this);
+    }
+
+    /** Such a batch was answered (or given up); any thread. */
+    void serviceDone() {
+        lastServed = System.nanoTime();
+        IN_SERVICE.decrementAndGet(this);
+    }
+
+    /** Stops the clock for good: the connection closed. */
+    void stop() {
+        expired = true;
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    @Override
+    public void run() {
+        task = null;
+        if (!channel.isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (expired) {
+            // The connection was told to end a whole idle timeout ago but still has not: its output is stuck
+            // behind a client that does not read.
+            log.debug("{}: closing a connection whose output did not drain", channel);
+            channel.close();
+            return;
+        }
+        long deadline = deadline(now);
+        if (now - deadline < 0) {
+            schedule(deadline, now);
+            return;
+        }
+        expired = true;
+        log.debug("{}: {} timeout", channel, phase);
+        schedule(now + idleNanos, now); // the grace for the pending responses to leave
+        expiry.expired(phase, partial);
+    }
+
+    private long deadline(long now) {
+        return switch (phase) {
+            case HEAD -> headStart + headerNanos;
+            case BODY -> lastRead + bodyNanos;
+            case IDLE -> inService > 0
+                    ? now + idleNanos // a response is being computed: not idle, look again later
+                    : latest(lastRead, latest(lastServed, lastDrained)) + idleNanos;
+        };
+    }
+
+    private void schedule(long deadline, long now) {
+        if (task != null) {
+            task.cancel(false);
+        }
+        taskAt = deadline;
+        task = loop.schedule(this, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+    }
+
+    private static long latest(long a, long b) {
+        return a - b > 0 ? a : b;
+    }
+}

@@ -1,0 +1,158 @@
+package minihttp.server;
+
+import static minihttp.server.EndToEndTest.assertPlaintext;
+import static minihttp.server.EndToEndTest.assertResponse;
+import static minihttp.server.EndToEndTest.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import minihttp.service.Service;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Graceful shutdown of an in-process server under load: busy connections get every response they are owed (the last
+ * with {@code Connection: close}), idle ones are closed at once, new ones are refused, and the deadline closes
+ * what is still busy after it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ShutdownTest {
+
+    private final AtomicInteger calls = new AtomicInteger();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private HttpServer.Running server;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closed by the server already
+            }
+        }
+        if (server != null) {
+            server.close(); // a second shutdown is harmless
+        }
+    }
+
+    private void start(int threads) {
+        Service routes = EndToEndTest.testService();
+        Service counting = request -> {
+            calls.incrementAndGet();
+            return routes.call(request);
+        };
+        server = HttpServer.create().port(0).threads(threads).handle(counting).bind();
+    }
+
+    private RawClient connect() throws IOException {
+        RawClient client = new RawClient(server.port(), 10_000);
+        closeables.add(client);
+        return client;
+    }
+
+    private void awaitCalls(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (calls.get() < expected) {
+            assertTrue(System.nanoTime() < deadline, "only " + calls.get() + " of " + expected + " requests read");
+            Thread.sleep(5);
+        }
+    }
+
+    private static long ms(long fromNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fromNanos);
+    }
+
+    @Test
+    void requestsInFlightAreAnsweredIdleConnectionsClosedNewOnesRefused() throws Exception {
+        start(2);
+        int busy = 12;
+        int idle = 6;
+        List<RawClient> busyClients = new ArrayList<>();
+        for (int i = 0; i < busy; i++) {
+            RawClient c = connect();
+            // Two pipelined slow requests, and on every other connection a fast one ahead of them.
+            String fast = i % 2 == 0 ? get("/plaintext") : "";
+            c.write(fast + get("/delay?ms=1500&i=" + i + "a") + get("/delay?ms=1000&i=" + i + "b"));
+            busyClients.add(c);
+        }
+        List<RawClient> idleClients = new ArrayList<>();
+        for (int i = 0; i < idle; i++) {
+            RawClient c = connect();
+            c.write(get("/plaintext"));
+            assertPlaintext(c.read());
+            idleClients.add(c);
+        }
+        awaitCalls(busy * 2 + busy / 2 + idle); // every request has been read: each is owed a response
+
+        long from = System.nanoTime();
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+
+        for (RawClient c : idleClients) {
+            assertTrue(c.closedByServer(1_000), "idle connection not closed at once");
+        }
+        assertTrue(ms(from) < 1_200, "idle connections closed after " + ms(from) + " ms");
+        Thread.sleep(100);
+        assertThrows(ConnectException.class, () -> {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 1_000);
+            }
+        }, "a new connection was accepted while draining");
+
+        for (int i = 0; i < busy; i++) {
+            RawClient c = busyClients.get(i);
+            if (i % 2 == 0) {
+                assertPlaintext(c.read());
+            }
+            assertResponse(c.read(), 200, "OK", i + "a:1500");
+            assertResponse(c.read(), 200, "OK", i + "b:1000", "Connection", "close");
+            assertTrue(c.closedByServer(2_000), "busy connection not closed after its last response");
+        }
+        assertTrue(shutdown.get(10, TimeUnit.SECONDS), "shutdown reported connections cut at the deadline");
+        assertTrue(ms(from) < 5_000, "shutdown took " + ms(from) + " ms");
+        assertEquals(0, server.openConnections());
+    }
+
+    @Test
+    void responsesReadyInEarlierBatchesStillLeaveBeforeTheClose() throws Exception {
+        start(1);
+        RawClient c = connect();
+        // Two reads: a slow request, then (after it is read) a fast one queued behind it in a later batch.
+        c.write(get("/delay?ms=1200&i=1"));
+        awaitCalls(1);
+        c.write(get("/delay?ms=300&i=2"));
+        awaitCalls(2);
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+        assertResponse(c.read(), 200, "OK", "1:1200");
+        assertResponse(c.read(), 200, "OK", "2:300", "Connection", "close");
+        assertTrue(c.closedByServer(2_000), "not closed after the last response");
+        assertTrue(shutdown.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void deadlineClosesConnectionsStillBusy() throws Exception {
+        start(1);
+        RawClient slow = connect();
+        slow.write(get("/delay?ms=8000&i=1"));
+        awaitCalls(1);
+        long from = System.nanoTime();
+        boolean clean = server.shutdown(Duration.ofMillis(500));
+        assertFalse(clean, "a request of 8 s finished within a 500 ms deadline");
+        assertTrue(ms(from) < 3_000, "shutdown took " + ms(from) + " ms");
+        assertThrows(EOFException.class, slow::read, "the cut connection sent something");
+    }
+}
