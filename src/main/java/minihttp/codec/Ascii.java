@@ -153,22 +153,35 @@ final class Ascii {
         return true;
     }
 
-    /** Whether {@code bytes[from, to)} is exactly {@code lowerCase}, ignoring the case of the bytes. */
-    static boolean equalsIgnoreCase(byte[] bytes, int from, int to, String lowerCase) {
-        int n = lowerCase.length();
+    /**
+     * A name to compare with {@link #equalsIgnoreCase}: lower-case letters, digits and '-' only, as bytes. For such
+     * a name, OR-ing 0x20 into a byte folds its case exactly, as long as the byte was validated as a token or a
+     * field value: the only other bytes that fold onto those characters are CTLs (CR onto '-', 0x10-0x19 onto
+     * the digits), which never get that far.
+     */
+    static byte[] name(String lowerCase) {
+        if (!lowerCase.chars().allMatch(c -> c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+            throw new IllegalArgumentException("not a lower-case name: " + lowerCase);
+        }
+        return lowerCase.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Whether the validated bytes {@code bytes[from, to)} spell {@code name} (from {@link #name}), in any case. */
+    static boolean equalsIgnoreCase(byte[] bytes, int from, int to, byte[] name) {
+        int n = name.length;
         if (to - from != n) {
             return false;
         }
         for (int i = 0; i < n; i++) {
-            if (toLower(bytes[from + i]) != lowerCase.charAt(i)) {
+            if ((bytes[from + i] | 0x20) != name[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Whether the comma-separated list at {@code [from, to)} holds {@code lowerCase}, ignoring case (RFC 9110 5.6.1). */
-    static boolean listContains(byte[] bytes, int from, int to, String lowerCase) {
+    /** Whether the comma-separated list at {@code [from, to)} holds {@code name}, in any case (RFC 9110 5.6.1). */
+    static boolean listContains(byte[] bytes, int from, int to, byte[] name) {
         int i = from;
         while (i < to) {
             int end = indexOf(bytes, i, to, (byte) ',');
@@ -183,7 +196,7 @@ final class Ascii {
             while (e > s && isWhitespace(bytes[e - 1])) {
                 e--;
             }
-            if (equalsIgnoreCase(bytes, s, e, lowerCase)) {
+            if (equalsIgnoreCase(bytes, s, e, name)) {
                 return true;
             }
             i = end + 1;

@@ -39,8 +39,13 @@ public final class RequestDecoder {
     private static final int MIN_CUMULATION = 256;
     /** Room for many pipelined request heads, so that one copy serves them all. */
     private static final int INITIAL_WINDOW = 4096;
-    private static final String CLOSE = "close";
-    private static final String KEEP_ALIVE = "keep-alive";
+    // The names and values the decoder looks for, as bytes (see Ascii#name).
+    private static final byte[] HOST = Ascii.name("host");
+    private static final byte[] CONNECTION = Ascii.name("connection");
+    private static final byte[] CONTENT_LENGTH = Ascii.name("content-length");
+    private static final byte[] TRANSFER_ENCODING = Ascii.name("transfer-encoding");
+    private static final byte[] CLOSE = Ascii.name("close");
+    private static final byte[] KEEP_ALIVE = Ascii.name("keep-alive");
 
     private final ByteBufAllocator alloc;
     private final Limits limits;
@@ -287,22 +292,22 @@ public final class RequestDecoder {
     private boolean framingHeader(byte[] w, int name, int nameEnd, int valueStart, int valueEnd) {
         switch (nameEnd - name) {
             case 4 -> {
-                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "host")) {
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, HOST)) {
                     hostCount++;
                 }
             }
             case 10 -> {
-                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "connection")) {
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, CONNECTION)) {
                     connection(w, valueStart, valueEnd);
                 }
             }
             case 14 -> {
-                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "content-length")) {
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, CONTENT_LENGTH)) {
                     return contentLength(w, valueStart, valueEnd);
                 }
             }
             case 17 -> {
-                if (Ascii.equalsIgnoreCase(w, name, nameEnd, "transfer-encoding")) {
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, TRANSFER_ENCODING)) {
                     transferEncoding = true;
                 }
             }

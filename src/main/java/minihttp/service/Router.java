@@ -1,7 +1,5 @@
 package minihttp.service;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -44,8 +42,8 @@ public final class Router implements Service {
         return NOT_FOUND;
     }
 
-    /** The services of one path (as bytes, never released), and its 405 response naming the methods it allows. */
-    private record PathRoutes(ByteBuf path, EnumMap<Method, Service> byMethod, Mono<Response> notAllowed) {}
+    /** The services of one path (as ASCII bytes), and its 405 response naming the methods it allows. */
+    private record PathRoutes(byte[] path, EnumMap<Method, Service> byMethod, Mono<Response> notAllowed) {}
 
     /** Collects routes; {@link #build()} freezes them into a {@link Router}. */
     public static final class Builder {
@@ -77,8 +75,7 @@ public final class Router implements Service {
                         .header("Allow", allow)
                         .contentType("text/plain")
                         .body("Method Not Allowed\n");
-                ByteBuf pathBytes = Unpooled.unreleasableBuffer(
-                        Unpooled.wrappedBuffer(path.getBytes(StandardCharsets.US_ASCII)));
+                byte[] pathBytes = path.getBytes(StandardCharsets.US_ASCII);
                 built.add(new PathRoutes(pathBytes, new EnumMap<>(byMethod), Mono.just(notAllowed)));
             });
             return new Router(built.toArray(PathRoutes[]::new));
