@@ -1,7 +1,6 @@
 package minihttp.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 /** Byte classes of the HTTP grammar (RFC 9110 section 5.6) and in-place ASCII comparisons. */
 final class Ascii {
@@ -47,18 +46,71 @@ final class Ascii {
         }
     }
 
-    /** Continues over token characters: stops at the first byte that cannot be in a method or field name. */
-    static final ByteProcessor TOKEN = b -> TCHAR[b & 0xff];
-    /** Continues over request-target characters. */
-    static final ByteProcessor TARGET = b -> TARGET_CHAR[b & 0xff];
-    /** Continues over field-value characters. */
-    static final ByteProcessor FIELD_VALUE = b -> FIELD_VALUE_CHAR[b & 0xff];
+    // Eight bytes at a time ("SWAR"): long runs such as targets and field values are checked one getLong per
+    // word, and only a word that may hold a bad byte is looked at byte by byte. A ByteProcessor would cost a
+    // megamorphic call per byte, as forEachByte's one call site serves every byte class.
+    private static final int WORD = Long.BYTES;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Ascii() {}
 
     /** The value of a hex digit, or -1 for any other byte. */
     static int hexValue(byte b) {
         return HEX_VALUE[b & 0xff];
+    }
+
+    /** The first byte in {@code [from, to)} that is not a token character (method, field name), or -1. */
+    static int invalidToken(ByteBuf buf, int from, int to) {
+        return firstNotIn(buf, from, to, TCHAR);
+    }
+
+    /** The first byte in {@code [from, to)} that cannot be in a request target, or -1. */
+    static int invalidTarget(ByteBuf buf, int from, int to) {
+        int i = from;
+        for (; i + WORD <= to; i += WORD) {
+            long word = buf.getLong(i);
+            if ((word & HIGH_BITS) != 0 || anyBelow(word, 0x21) || anyEqual(word, 0x7f)) {
+                return firstNotIn(buf, i, i + WORD, TARGET_CHAR);
+            }
+        }
+        return firstNotIn(buf, i, to, TARGET_CHAR);
+    }
+
+    /** The first byte in {@code [from, to)} that cannot be in a field value, or -1. */
+    static int invalidFieldValue(ByteBuf buf, int from, int to) {
+        int i = from;
+        for (; i + WORD <= to; i += WORD) {
+            long word = buf.getLong(i);
+            // HTAB is below 0x20 but allowed, so a flagged word may still be valid.
+            if (anyBelow(word, 0x20) || anyEqual(word, 0x7f)) {
+                int bad = firstNotIn(buf, i, i + WORD, FIELD_VALUE_CHAR);
+                if (bad >= 0) {
+                    return bad;
+                }
+            }
+        }
+        return firstNotIn(buf, i, to, FIELD_VALUE_CHAR);
+    }
+
+    /** Whether a byte of {@code word} is below {@code n} (at most 0x80); exact, as in "Bit Twiddling Hacks". */
+    private static boolean anyBelow(long word, int n) {
+        return ((word - ONES * n) & ~word & HIGH_BITS) != 0;
+    }
+
+    /** Whether a byte of {@code word} equals {@code b}. */
+    private static boolean anyEqual(long word, int b) {
+        long x = word ^ (ONES * b);
+        return ((x - ONES) & ~x & HIGH_BITS) != 0;
+    }
+
+    private static int firstNotIn(ByteBuf buf, int from, int to, boolean[] byteClass) {
+        for (int i = from; i < to; i++) {
+            if (!byteClass[buf.getByte(i) & 0xff]) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static boolean isWhitespace(byte b) {

@@ -46,6 +46,8 @@ public final class RequestDecoder {
     private static final long HTTP_1_1 = 0x485454502F312E31L; // "HTTP/1.1" read as one big-endian long
     private static final long HTTP_1_0 = 0x485454502F312E30L; // "HTTP/1.0"
     private static final int VERSION_LENGTH = 8;
+    /** {@code M / HTTP/1.1}: a one-byte method and target, two spaces and the version. */
+    private static final int MIN_REQUEST_LINE = 1 + 1 + 1 + 1 + VERSION_LENGTH;
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18; // below Long.MAX_VALUE, so parsing cannot overflow
     private static final int MIN_CUMULATION = 256;
     /** A chunk-size line, extensions included: generous, but bounded so that a client cannot make us buffer. */
@@ -54,6 +56,8 @@ public final class RequestDecoder {
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final int CRLF_LENGTH = 2;
     private static final int MIN_AGGREGATE = 1024;
+    private static final String CLOSE = "close";
+    private static final String KEEP_ALIVE = "keep-alive";
 
     private final ByteBufAllocator alloc;
     private final Limits limits;
@@ -290,18 +294,20 @@ public final class RequestDecoder {
         if (end - from > limits.maxRequestLine()) {
             return fail(HttpStatus.URI_TOO_LONG, "request line too long");
         }
-        int methodEnd = buf.forEachByte(from, end - from, Ascii.TOKEN);
-        if (methodEnd <= from || buf.getByte(methodEnd) != SP) {
+        if (end - from < MIN_REQUEST_LINE) {
             return fail(HttpStatus.BAD_REQUEST, "malformed request line");
         }
-        int targetStart = methodEnd + 1;
-        int targetEnd = buf.forEachByte(targetStart, end - targetStart, Ascii.TARGET);
-        if (targetEnd <= targetStart || buf.getByte(targetEnd) != SP) {
-            return fail(HttpStatus.BAD_REQUEST, "malformed request target");
+        int methodEnd = buf.indexOf(from, end, SP);
+        if (methodEnd <= from || Ascii.invalidToken(buf, from, methodEnd) >= 0) {
+            return fail(HttpStatus.BAD_REQUEST, "malformed request line");
         }
-        int versionStart = targetEnd + 1;
-        if (end - versionStart != VERSION_LENGTH) {
-            return fail(HttpStatus.BAD_REQUEST, "malformed HTTP version");
+        // The version has a fixed length, so the target is everything between the method and it.
+        int versionStart = end - VERSION_LENGTH;
+        int targetStart = methodEnd + 1;
+        int targetEnd = versionStart - 1;
+        if (targetEnd <= targetStart || buf.getByte(targetEnd) != SP
+                || Ascii.invalidTarget(buf, targetStart, targetEnd) >= 0) {
+            return fail(HttpStatus.BAD_REQUEST, "malformed request target");
         }
         long version = buf.getLong(versionStart);
         if (version != HTTP_1_1 && version != HTTP_1_0) {
@@ -354,8 +360,8 @@ public final class RequestDecoder {
         if (Ascii.isWhitespace(buf.getByte(from))) {
             return fail(HttpStatus.BAD_REQUEST, "obsolete line folding or whitespace before a header");
         }
-        int colon = buf.forEachByte(from, end - from, Ascii.TOKEN);
-        if (colon <= from || buf.getByte(colon) != COLON) {
+        int colon = fieldColon(from, end);
+        if (colon < 0) {
             return fail(HttpStatus.BAD_REQUEST, "malformed header name");
         }
         int valueStart = colon + 1;
@@ -366,7 +372,7 @@ public final class RequestDecoder {
         while (valueEnd > valueStart && Ascii.isWhitespace(buf.getByte(valueEnd - 1))) {
             valueEnd--;
         }
-        if (valueEnd > valueStart && buf.forEachByte(valueStart, valueEnd - valueStart, Ascii.FIELD_VALUE) >= 0) {
+        if (Ascii.invalidFieldValue(buf, valueStart, valueEnd) >= 0) {
             return fail(HttpStatus.BAD_REQUEST, "invalid character in header value");
         }
         if (request.headerCount == limits.maxHeaders()) {
@@ -374,6 +380,12 @@ public final class RequestDecoder {
         }
         request.addHeader(from - base, colon - base, valueStart - base, valueEnd - base);
         return framingHeader(from, colon - from, valueStart, valueEnd);
+    }
+
+    /** The colon of a {@code field-name ":" field-value} line, or -1 when the name is empty or not a token. */
+    private int fieldColon(int from, int end) {
+        int colon = buf.indexOf(from, end, COLON);
+        return colon <= from || Ascii.invalidToken(buf, from, colon) >= 0 ? -1 : colon;
     }
 
     /** Notes the headers that decide framing and connection reuse; others pass through untouched. */
@@ -386,8 +398,7 @@ public final class RequestDecoder {
             }
             case 10 -> {
                 if (Ascii.regionMatches(buf, name, "connection", true)) {
-                    connectionClose |= Ascii.listContains(buf, valueStart, valueEnd, "close");
-                    connectionKeepAlive |= Ascii.listContains(buf, valueStart, valueEnd, "keep-alive");
+                    connection(valueStart, valueEnd);
                 }
             }
             case 6 -> {
@@ -408,6 +419,19 @@ public final class RequestDecoder {
             default -> { }
         }
         return true;
+    }
+
+    /** Notes the {@code close} and {@code keep-alive} options; a value that is just one of them is read at once. */
+    private void connection(int valueStart, int valueEnd) {
+        int length = valueEnd - valueStart;
+        if (length == KEEP_ALIVE.length() && Ascii.regionMatches(buf, valueStart, KEEP_ALIVE, true)) {
+            connectionKeepAlive = true;
+        } else if (length == CLOSE.length() && Ascii.regionMatches(buf, valueStart, CLOSE, true)) {
+            connectionClose = true;
+        } else {
+            connectionClose |= Ascii.listContains(buf, valueStart, valueEnd, CLOSE);
+            connectionKeepAlive |= Ascii.listContains(buf, valueStart, valueEnd, KEEP_ALIVE);
+        }
     }
 
     /** Content-Length is 1*DIGIT, once; anything else could be read two ways, so it is refused (RFC 9112 6.3). */
@@ -622,7 +646,7 @@ public final class RequestDecoder {
         while (i < end && Ascii.isWhitespace(buf.getByte(i))) {
             i++;
         }
-        return i < end && buf.getByte(i) == ';' && buf.forEachByte(i, end - i, Ascii.FIELD_VALUE) < 0;
+        return i < end && buf.getByte(i) == ';' && Ascii.invalidFieldValue(buf, i, end) < 0;
     }
 
     /** Chunk data: appended to the aggregate, or pushed to the stream, as far as this read goes. */
@@ -676,9 +700,8 @@ public final class RequestDecoder {
         trailerBytes += lf + 1 - from;
         buf.readerIndex(lf + 1);
         if (end > from) {
-            int colon = buf.forEachByte(from, end - from, Ascii.TOKEN);
-            if (colon <= from || buf.getByte(colon) != COLON
-                    || buf.forEachByte(colon + 1, end - colon - 1, Ascii.FIELD_VALUE) >= 0) {
+            int colon = fieldColon(from, end);
+            if (colon < 0 || Ascii.invalidFieldValue(buf, colon + 1, end) >= 0) {
                 return bodyFail(HttpStatus.BAD_REQUEST, "malformed trailer field");
             }
             return true;

@@ -17,21 +17,22 @@ public final class Response {
     private static final String TEXT_PLAIN = "text/plain";
     private static final String APPLICATION_JSON = "application/json";
 
+    private static final byte[] DATE = ascii("Date: ");
+    private static final byte[] END_OF_HEAD = ascii("\r\n\r\n");
+
     private final HttpStatus status;
     private final byte[] head;
-    private final byte[] body;
+    private final byte[] tail;
     private final ByteBuf bodyBuf;
+    private final int contentLength;
 
     private Response(HttpStatus status, StringBuilder headers, byte[] body, ByteBuf bodyBuf) {
         this.status = status;
-        int length = body != null ? body.length : bodyBuf.readableBytes();
-        headers.append("Content-Length: ").append(length).append("\r\n");
-        byte[] statusLine = status.statusLine();
-        byte[] fields = headers.toString().getBytes(StandardCharsets.ISO_8859_1);
-        this.head = new byte[statusLine.length + fields.length];
-        System.arraycopy(statusLine, 0, head, 0, statusLine.length);
-        System.arraycopy(fields, 0, head, statusLine.length, fields.length);
-        this.body = body;
+        this.contentLength = body != null ? body.length : bodyBuf.readableBytes();
+        headers.append("Content-Length: ").append(contentLength).append("\r\n");
+        // Date goes last, so that the encoder writes head, date, tail: three copies per response.
+        this.head = concat(status.statusLine(), ascii(headers.toString()), DATE);
+        this.tail = body != null ? concat(END_OF_HEAD, body) : END_OF_HEAD;
         this.bodyBuf = bodyBuf;
     }
 
@@ -61,7 +62,7 @@ public final class Response {
 
     /** The body length in bytes, as sent in {@code Content-Length}. */
     public int contentLength() {
-        return body != null ? body.length : bodyBuf.readableBytes();
+        return contentLength;
     }
 
     /** Releases a ByteBuf body that will not be written after all. */
@@ -69,17 +70,37 @@ public final class Response {
         ReferenceCountUtil.safeRelease(bodyBuf);
     }
 
-    /** Status line and headers except {@code Date}, each line ending in CRLF. */
+    /** Status line and headers, each line ending in CRLF, then {@code "Date: "} waiting for its value. */
     byte[] head() {
         return head;
     }
 
-    byte[] body() {
-        return body;
+    /** The blank line that ends the head, then the body unless it is a ByteBuf. */
+    byte[] tail() {
+        return tail;
     }
 
+    /** The body when it is a ByteBuf, else {@code null}. */
     ByteBuf bodyBuf() {
         return bodyBuf;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] joined = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, joined, at, part.length);
+            at += part.length;
+        }
+        return joined;
     }
 
     /** Collects headers, then takes the body that completes a {@link Response}. */
@@ -107,7 +128,7 @@ public final class Response {
         }
 
         public Response body(byte[] body) {
-            return new Response(status, headers, body.clone(), null);
+            return new Response(status, headers, body, null); // copied into the tail
         }
 
         public Response body(String body) {

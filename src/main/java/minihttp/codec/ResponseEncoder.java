@@ -3,11 +3,9 @@ package minihttp.codec;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
-/** Writes responses into an output buffer: the precomputed head, {@code Date}, the blank line, the body. */
+/** Writes responses into an output buffer: the precomputed head, the {@code Date} value, the precomputed tail. */
 public final class ResponseEncoder {
 
-    private static final byte[] DATE = ascii("Date: ");
-    private static final byte[] END_OF_HEAD = ascii("\r\n\r\n");
     /** Date is 29 bytes (IMF-fixdate); used to size a write exactly. */
     private static final int DATE_LENGTH = 29;
 
@@ -18,9 +16,11 @@ public final class ResponseEncoder {
         /** Nothing: an HTTP/1.1 connection persists by default. */
         NONE(""),
         /** An HTTP/1.0 client keeps the connection only when the response says so. */
-        KEEP_ALIVE("Connection: keep-alive\r\n"),
+        KEEP_ALIVE("\r\nConnection: keep-alive"),
         /** The connection ends after this response. */
-        CLOSE("Connection: close\r\n");
+        CLOSE("\r\nConnection: close");
+
+        // Written right after the Date value, which has no CRLF of its own yet: see Response#head().
 
         private final byte[] bytes;
 
@@ -43,19 +43,17 @@ public final class ResponseEncoder {
      */
     public static void encode(Response response, ByteBuf out, byte[] date, ConnectionHeader connection) {
         byte[] head = response.head();
-        int size = head.length + DATE.length + DATE_LENGTH + END_OF_HEAD.length + response.contentLength()
-                + connection.bytes.length;
-        out.ensureWritable(size);
+        byte[] tail = response.tail();
+        ByteBuf bodyBuf = response.bodyBuf();
+        out.ensureWritable(head.length + DATE_LENGTH + connection.bytes.length + tail.length
+                + (bodyBuf == null ? 0 : bodyBuf.readableBytes()));
         out.writeBytes(head);
-        out.writeBytes(connection.bytes);
-        out.writeBytes(DATE);
         out.writeBytes(date);
-        out.writeBytes(END_OF_HEAD);
-        byte[] body = response.body();
-        if (body != null) {
-            out.writeBytes(body);
-        } else {
-            ByteBuf bodyBuf = response.bodyBuf();
+        if (connection != ConnectionHeader.NONE) {
+            out.writeBytes(connection.bytes);
+        }
+        out.writeBytes(tail);
+        if (bodyBuf != null) {
             try {
                 out.writeBytes(bodyBuf, bodyBuf.readerIndex(), bodyBuf.readableBytes());
             } finally {

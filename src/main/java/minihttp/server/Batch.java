@@ -25,14 +25,15 @@ import reactor.core.publisher.Mono;
 final class Batch {
 
     private static final Logger log = LoggerFactory.getLogger(Batch.class);
-    /** Room for several typical responses, so that a pipelined batch rarely grows its buffer. */
-    private static final int OUTPUT_INITIAL_CAPACITY = 2048;
+    /** The least output room: a few typical responses. */
+    private static final int MIN_OUTPUT_CAPACITY = 512;
     static final Response EMPTY_RESULT =
             Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response\n");
     static final Response FAILED =
             Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
 
     private final ByteBufAllocator alloc;
+    private final int outputCapacity;
     private ByteBuf out;
     private byte[] date;
     /** Responses from the first one that was not ready, in request order; null while all are ready. */
@@ -42,8 +43,13 @@ final class Batch {
     private ByteBuf held;
     private boolean last;
 
-    Batch(ByteBufAllocator alloc) {
+    /**
+     * {@code inputBytes} sizes the output: requests with the usual headers are longer than their responses, so
+     * a pipelined batch is encoded without growing its buffer.
+     */
+    Batch(ByteBufAllocator alloc, int inputBytes) {
         this.alloc = alloc;
+        this.outputCapacity = Math.max(MIN_OUTPUT_CAPACITY, inputBytes);
     }
 
     /** Whether this batch ends the connection: its last response closes it. */
@@ -62,7 +68,7 @@ final class Batch {
             return;
         }
         if (out == null) {
-            out = alloc.ioBuffer(OUTPUT_INITIAL_CAPACITY);
+            out = alloc.ioBuffer(outputCapacity);
             date = DateCache.bytes();
         }
         ResponseEncoder.encode(response, out, date, connection);
@@ -134,7 +140,7 @@ final class Batch {
             return;
         }
         if (out == null) {
-            out = alloc.ioBuffer(OUTPUT_INITIAL_CAPACITY);
+            out = alloc.ioBuffer(outputCapacity);
         }
         // flatMapSequential delivers in queue order, so the count says which request this answers.
         ConnectionHeader connection = queued.get(encodedLater++).connection();

@@ -63,7 +63,7 @@ final class HttpConnection {
 
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
     private Batch onRead(ByteBuf in) {
-        Batch batch = new Batch(alloc);
+        Batch batch = new Batch(alloc, in.readableBytes());
         decoder.feed(in);
         Request request;
         while (!batch.last() && (request = decoder.poll()) != null) {
