@@ -41,7 +41,7 @@ public final class RequestDecoder {
         }
     }
 
-    private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, FAILED }
+    private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, ENDED, FAILED }
 
     private static final long HTTP_1_1 = 0x485454502F312E31L; // "HTTP/1.1" read as one big-endian long
     private static final long HTTP_1_0 = 0x485454502F312E30L; // "HTTP/1.0"
@@ -89,6 +89,7 @@ public final class RequestDecoder {
     private ByteBuf returnedBody;    // owned: the aggregate of the request last returned, released on the next call
     private BodyStream stream;       // the streamed body being decoded, or null
     private boolean continueNeeded;  // a 100 Continue is due for the request whose body is awaited
+    private boolean closeAfterBody;  // the streamed request ends the connection: decode nothing after its body
 
     private HttpStatus errorStatus;
     private String errorMessage;
@@ -178,7 +179,7 @@ public final class RequestDecoder {
                         return request; // the aggregated chunked request is complete
                     }
                 }
-                case FAILED -> {
+                case ENDED, FAILED -> {
                     return null;
                 }
             }
@@ -216,7 +217,7 @@ public final class RequestDecoder {
         if (b == null) {
             return;
         }
-        if (state == State.FAILED) {
+        if (state == State.FAILED || state == State.ENDED) {
             release();
             return;
         }
@@ -244,6 +245,14 @@ public final class RequestDecoder {
         return state == State.FAILED;
     }
 
+    /**
+     * Whether the decoder stopped after a streamed body whose request ends the connection: the caller closes it
+     * once the responses are sent. (Other such requests are complete when returned: the caller stops polling.)
+     */
+    public boolean ended() {
+        return state == State.ENDED;
+    }
+
     public HttpStatus errorStatus() {
         return errorStatus;
     }
@@ -254,7 +263,7 @@ public final class RequestDecoder {
 
     /** Whether bytes of an unfinished request are waiting for more input. */
     public boolean hasPartialRequest() {
-        return state != State.REQUEST_LINE && state != State.FAILED || cumulation != null && cumulation.isReadable();
+        return state != State.REQUEST_LINE && state != State.FAILED && state != State.ENDED || cumulation != null && cumulation.isReadable();
     }
 
     /** Releases what the decoder holds, and fails a streamed body left unfinished; called when the connection ends. */
@@ -559,6 +568,7 @@ public final class RequestDecoder {
         }
         stream = new BodyStream(readControl);
         r.stream = stream;
+        closeAfterBody = !r.keepAlive;
         continueNeeded = r.expectContinue && buf.readableBytes() == scan;
         return true;
     }
@@ -593,7 +603,7 @@ public final class RequestDecoder {
         }
         endStream(null);
         scan = 0;
-        state = State.REQUEST_LINE;
+        state = closeAfterBody ? State.ENDED : State.REQUEST_LINE;
         return true;
     }
 
@@ -710,6 +720,7 @@ public final class RequestDecoder {
         state = State.REQUEST_LINE;
         if (stream != null) {
             endStream(null);
+            state = closeAfterBody ? State.ENDED : State.REQUEST_LINE;
             return true;
         }
         Request r = request;
