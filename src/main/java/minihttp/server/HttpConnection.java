@@ -74,7 +74,10 @@ final class HttpConnection {
                 })
                 .takeUntil(Batch::last)
                 .doFinally(signal -> connection.releaseDecoder())
-                .concatMap(Batch::output)
+                // One batch of prefetch: reads that only carry body bytes yield no batch and so keep flowing
+                // while the response to that body's request is pending (the default, no prefetch, would stop
+                // reading until it completes, and so never read the body it waits for).
+                .concatMap(Batch::output, 1)
                 .doOnDiscard(Batch.class, Batch::discard);
         return out.send(writes, FLUSH_EACH_BATCH);
     }
