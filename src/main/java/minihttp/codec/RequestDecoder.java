@@ -290,7 +290,8 @@ public final class RequestDecoder {
         int from = buf.readerIndex();
         int lf = buf.indexOf(from, buf.writerIndex(), LF);
         if (lf < 0) {
-            if (buf.readableBytes() > limits.maxRequestLine()) {
+            // + 1: the CR of a line at the limit may already be here without its LF.
+            if (buf.readableBytes() > limits.maxRequestLine() + 1) {
                 fail(HttpStatus.URI_TOO_LONG, "request line too long");
             }
             return false;
