@@ -33,6 +33,9 @@ final class DecoderHarness {
         List<String> out = new ArrayList<>();
         try {
             for (byte[] read : reads) {
+                if (decoder.failed() || decoder.ended()) {
+                    break; // the connection is closed: no more reads
+                }
                 ByteBuf in = ALLOC.directBuffer(Math.max(read.length, 1)).writeBytes(read);
                 try {
                     decoder.feed(in);

@@ -35,7 +35,7 @@ class RequestDecoderFuzzTest {
     private static List<byte[]> cut(byte[] input, int[] cuts) {
         int[] at = new int[cuts.length];
         for (int i = 0; i < cuts.length; i++) {
-            at[i] = input.length == 0 ? 0 : cuts[i] % (input.length + 1);
+            at[i] = Math.floorMod(cuts[i], input.length + 1);
         }
         Arrays.sort(at);
         List<byte[]> reads = new ArrayList<>();

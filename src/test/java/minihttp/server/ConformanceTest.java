@@ -153,6 +153,23 @@ class ConformanceTest {
     }
 
     @Test
+    void chunkedAndContentLengthPostsSplitAcrossWritesOnOneConnection() throws Exception {
+        String chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4;e=1\r\nabcd\r\n2\r\nef\r\n0\r\nT: 1\r\n\r\n";
+        String upload = "POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nabcdef";
+        try (RawClient client = connect()) {
+            for (String pair : List.of(chunked + PROBE, upload + PROBE)) {
+                byte[] bytes = pair.getBytes(ISO_8859_1);
+                for (int split = 1; split < bytes.length; split += 3) {
+                    client.writeSplit(bytes, new int[] {split}, 2);
+                    RawClient.Response first = client.read();
+                    assertEquals(pair.startsWith("POST / ") ? "abcdef" : "6", first.body(), "split at " + split);
+                    assertEquals("ok", client.read().body(), "split at " + split);
+                }
+            }
+        }
+    }
+
+    @Test
     void demoRoutes() throws Exception {
         try (RawClient client = connect()) {
             client.write("GET /baseline11?a=13&b=42 HTTP/1.1\r\nHost: a\r\n\r\n"
