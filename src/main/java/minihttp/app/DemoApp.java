@@ -1,18 +1,29 @@
 package minihttp.app;
 
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import minihttp.codec.HttpStatus;
+import minihttp.codec.Method;
 import minihttp.codec.Request;
 import minihttp.codec.Response;
 import minihttp.service.Router;
 import minihttp.service.Service;
 import reactor.core.publisher.Mono;
 
-/** The demo application served by {@link Main}: the TechEmpower plaintext route, and room for more. */
+/**
+ * The demo application served by {@link Main}: TechEmpower plaintext and JSON, and the endpoints of HTTP/1.1
+ * benchmark and conformance suites (baseline, pipeline, upload, echo).
+ */
 public final class DemoApp {
 
     /** TechEmpower plaintext: built once, so answering it allocates nothing per request. */
     static final Response PLAINTEXT = Response.text("Hello, World!");
+    static final Response JSON = Response.json("{\"message\":\"Hello, World!\"}");
+    static final Response PIPELINE = Response.text("ok");
+    static final Response ROOT = Response.text("minihttp\n");
+    static final String ROOT_METHODS = "GET, HEAD, POST, OPTIONS";
+    static final Response ROOT_OPTIONS = Response.status(HttpStatus.OK).header("Allow", ROOT_METHODS).empty();
 
     /** The longest {@code /delay}. */
     static final long MAX_DELAY_MS = 10_000;
@@ -22,9 +33,53 @@ public final class DemoApp {
     public static Service service() {
         return Router.builder()
                 .get("/plaintext", Service.constant(PLAINTEXT))
+                .get("/json", Service.constant(JSON))
+                .get("/pipeline", Service.constant(PIPELINE))
+                .get("/baseline11", Service.sync(DemoApp::baseline))
+                .post("/baseline11", Service.sync(DemoApp::baseline))
+                .post("/upload", Service.streaming(DemoApp::upload))
+                .get("/echo", Service.sync(DemoApp::echoHeaders))
+                .get("/", Service.constant(ROOT))
+                .post("/", Service.sync(DemoApp::echoBody))
+                .route(Method.OPTIONS, "/", Service.constant(ROOT_OPTIONS))
                 .get("/blocking", Service.blocking(BlockingSleep::answer))
                 .get("/delay", DemoApp::delay)
                 .build();
+    }
+
+    /** {@code a + b} from the query, plus the body when there is one; all integers. */
+    static Response baseline(Request request) {
+        try {
+            long sum = Long.parseLong(request.queryParam("a")) + Long.parseLong(request.queryParam("b"));
+            String body = request.bodyAsString(StandardCharsets.US_ASCII).strip();
+            if (!body.isEmpty()) {
+                sum += Long.parseLong(body);
+            }
+            return Response.text(Long.toString(sum));
+        } catch (NumberFormatException e) { // also a missing parameter: parseLong(null)
+            return Response.text(HttpStatus.BAD_REQUEST, "Bad Request: a, b and the body must be integers\n");
+        }
+    }
+
+    /** Counts the body bytes as they stream in; the body is never held whole. */
+    static Mono<Response> upload(Request request) {
+        return request.bodyStream()
+                .reduce(0L, (count, piece) -> count + piece.readableBytes())
+                .map(count -> Response.text(Long.toString(count)));
+    }
+
+    /** The request's headers as {@code Name: Value} lines. */
+    static Response echoHeaders(Request request) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < request.headerCount(); i++) {
+            lines.append(request.headerName(i)).append(": ").append(request.headerValue(i)).append('\n');
+        }
+        return Response.text(lines.toString());
+    }
+
+    static Response echoBody(Request request) {
+        return Response.status(HttpStatus.OK).contentType("application/octet-stream")
+                .body(ByteBufUtil.getBytes(request.body()));
     }
 
     /**

@@ -17,6 +17,7 @@ final class Ascii {
     private static final boolean[] TCHAR = new boolean[256];
     private static final boolean[] TARGET_CHAR = new boolean[256];
     private static final boolean[] FIELD_VALUE_CHAR = new boolean[256];
+    private static final byte[] HEX_VALUE = new byte[256];
 
     static {
         for (int c = '0'; c <= '9'; c++) {
@@ -38,6 +39,14 @@ final class Ascii {
             FIELD_VALUE_CHAR[c] = c != 0x7f;
         }
         FIELD_VALUE_CHAR[HTAB] = true;
+        java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int c = 0; c < 10; c++) {
+            HEX_VALUE['0' + c] = (byte) c;
+        }
+        for (int c = 0; c < 6; c++) {
+            HEX_VALUE['a' + c] = (byte) (10 + c);
+            HEX_VALUE['A' + c] = (byte) (10 + c);
+        }
     }
 
     // Eight bytes at a time ("SWAR"): long runs such as targets and field values are checked one word at a time,
@@ -62,6 +71,11 @@ final class Ascii {
             i++;
         }
         return i;
+    }
+
+    /** The value of a hex digit, or -1 for any other byte. */
+    static int hexValue(byte b) {
+        return HEX_VALUE[b & 0xff];
     }
 
     /** The first byte in {@code [from, to)} that cannot be in a request target, or -1. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import reactor.core.publisher.Flux;
 
 /**
  * A decoded request: a view of offsets into the received bytes, nothing copied.
@@ -29,10 +30,14 @@ public final class Request {
     int queryStart;
     boolean http11;
     boolean keepAlive;
+    boolean expectContinue;
     int[] headers = new int[HEADER_SLOTS * 16];
     int headerCount;
     int bodyStart;
     int bodyLength;
+    long contentLength;
+    boolean chunked;
+    BodyStream stream;
 
     Request() {}
 
@@ -42,6 +47,10 @@ public final class Request {
         queryStart = -1;
         headerCount = 0;
         bodyLength = 0;
+        contentLength = -1;
+        chunked = false;
+        expectContinue = false;
+        stream = null;
     }
 
     void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd) {
@@ -68,6 +77,11 @@ public final class Request {
     /** {@code true} for HTTP/1.1, {@code false} for HTTP/1.0. */
     public boolean isHttp11() {
         return http11;
+    }
+
+    /** Whether the request asked for {@code 100 Continue} before sending its body (HTTP/1.1 only). */
+    public boolean expectsContinue() {
+        return expectContinue;
     }
 
     /** Whether the connection stays open after this request (its version and {@code Connection} header). */
@@ -181,22 +195,73 @@ public final class Request {
         buf.release();
     }
 
-    /** The body bytes as a read-only view, valid as long as the request; empty when there is no body. */
+    /**
+     * The aggregated body as a read-only view, valid as long as the request; empty when there is no body.
+     * Fails for a streamed body: read that from {@link #bodyStream()}.
+     */
     public ByteBuf body() {
+        checkAggregated();
         return buf.slice(start + bodyStart, bodyLength).asReadOnly();
     }
 
-    public int contentLength() {
-        return bodyLength;
+    public String bodyAsString(Charset charset) {
+        checkAggregated();
+        return buf.toString(start + bodyStart, bodyLength, charset);
     }
 
-    public String bodyAsString(Charset charset) {
-        return buf.toString(start + bodyStart, bodyLength, charset);
+    /** The declared {@code Content-Length}, or -1 when there is none (no body, or a chunked one). */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** Whether the body is sent with the chunked transfer coding. */
+    public boolean isChunked() {
+        return chunked;
+    }
+
+    /**
+     * Whether the body comes as a stream ({@link #bodyStream()}), because the service asked for it with
+     * {@code Service#streamsBody}; if not, it is aggregated and {@link #body()} holds all of it.
+     */
+    public boolean isBodyStreamed() {
+        return stream != null;
+    }
+
+    /**
+     * The body as a {@code Flux} of pieces, for one subscriber. A streamed body emits the pieces as they arrive,
+     * with backpressure that pauses reading from the socket; an aggregated body is one piece (none when empty).
+     *
+     * <p>Ownership: each piece is lent for the duration of {@code onNext} and released by the server when it
+     * returns; retain it to keep it longer (and release it then). Pieces never delivered are released by the
+     * server. The stream fails with a {@link BodyException} when the body's framing turns out malformed or the
+     * connection closes before its end.
+     */
+    public Flux<ByteBuf> bodyStream() {
+        if (stream != null) {
+            return stream;
+        }
+        return bodyLength == 0 ? Flux.empty() : Flux.just(body());
+    }
+
+    /**
+     * Drops a streamed body that nobody subscribed to: its pieces are released as they arrive, so that the next
+     * request can be read. The server calls this once the response is ready; a subscribed stream is left alone.
+     */
+    public void discardBody() {
+        if (stream != null) {
+            stream.discard();
+        }
     }
 
     @Override
     public String toString() {
         return method + " " + uri() + (http11 ? " HTTP/1.1" : " HTTP/1.0");
+    }
+
+    private void checkAggregated() {
+        if (stream != null) {
+            throw new IllegalStateException("the body of " + this + " is streamed: read it from bodyStream()");
+        }
     }
 
     private int pathEnd() {

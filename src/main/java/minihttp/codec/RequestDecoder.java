@@ -7,6 +7,7 @@ import static minihttp.codec.Ascii.SP;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.function.Predicate;
 
 /**
  * Decodes the pipelined HTTP/1.x requests of one connection (RFC 9112) from the buffers of its reads.
@@ -20,13 +21,27 @@ import io.netty.buffer.ByteBufAllocator;
  */
 public final class RequestDecoder {
 
-    /** What a client may send before the decoder answers with an error status instead. */
+    /**
+     * What a client may send before the decoder answers with an error status instead. {@code maxBody} bounds
+     * aggregated bodies only; a streamed body is never held whole, so its size is the service's business.
+     */
     public record Limits(int maxRequestLine, int maxHeaderBytes, int maxHeaders, int maxBody) {
-        /** 8 KiB request line (414), 16 KiB of headers or 100 of them (431), 1 MiB of body (413). */
+        /** 8 KiB request line (414), 16 KiB of headers (and of trailers) or 100 of them (431), 1 MiB of body (413). */
         public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 1024 * 1024);
+
+        public Limits {
+            if (maxRequestLine < 16 || maxHeaderBytes < 16 || maxHeaders < 1 || maxBody < 0) {
+                throw new IllegalArgumentException("limits out of range: " + maxRequestLine + ", " + maxHeaderBytes
+                        + ", " + maxHeaders + ", " + maxBody);
+            }
+        }
+
+        public Limits withMaxBody(int maxBody) {
+            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody);
+        }
     }
 
-    private enum State { REQUEST_LINE, HEADERS, BODY, FAILED }
+    private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, ENDED, FAILED }
 
     private static final long HTTP_1_1 = 0x485454502F312E31L; // "HTTP/1.1" read as one big-endian long
     private static final long HTTP_1_0 = 0x485454502F312E30L; // "HTTP/1.0"
@@ -37,6 +52,12 @@ public final class RequestDecoder {
     private static final int MIN_REQUEST_LINE = 1 + 1 + 1 + 1 + VERSION_LENGTH;
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18; // below Long.MAX_VALUE, so parsing cannot overflow
     private static final int MIN_CUMULATION = 256;
+    /** A chunk-size line, extensions included: generous, but bounded so that a client cannot make us buffer. */
+    private static final int MAX_CHUNK_LINE = 4096;
+    /** 15 hex digits stay below Long.MAX_VALUE, so a chunk size cannot overflow; more is refused. */
+    private static final int MAX_CHUNK_SIZE_DIGITS = 15;
+    private static final int CRLF_LENGTH = 2;
+    private static final int MIN_AGGREGATE = 1024;
     /** Room for many pipelined request heads, so that one copy serves them all. */
     private static final int INITIAL_WINDOW = 4096;
     // The names and values the decoder looks for, as bytes (see Ascii#name).
@@ -46,9 +67,14 @@ public final class RequestDecoder {
     private static final byte[] TRANSFER_ENCODING = Ascii.name("transfer-encoding");
     private static final byte[] CLOSE = Ascii.name("close");
     private static final byte[] KEEP_ALIVE = Ascii.name("keep-alive");
+    private static final byte[] EXPECT = Ascii.name("expect");
+    private static final byte[] CONTINUE = Ascii.name("100-continue");
+    private static final byte[] CHUNKED = Ascii.name("chunked");
 
     private final ByteBufAllocator alloc;
     private final Limits limits;
+    private final Predicate<Request> streamsBody;
+    private final ReadControl readControl;
 
     private ByteBuf cumulation; // owned: the start of a request that an earlier read left incomplete
     private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
@@ -63,16 +89,41 @@ public final class RequestDecoder {
     // Framing facts gathered from the headers of the request being decoded.
     private long contentLength;
     private boolean transferEncoding;
+    private int chunkedCount;       // how many times the Transfer-Encoding list names chunked
+    private boolean chunkedLast;    // whether chunked is its last coding
+    private boolean unknownCoding;  // whether it names a coding other than chunked
     private int hostCount;
     private boolean connectionClose;
     private boolean connectionKeepAlive;
+    private boolean expectContinue;
+
+    // The body being decoded: how much of it is left, and where it goes.
+    private long remaining;          // bytes left of a Content-Length body or of the current chunk
+    private int trailerBytes;
+    private ByteBuf aggregate;       // owned: head and de-chunked body of a chunked request, while it is decoded
+    private ByteBuf returnedBody;    // owned: the aggregate of the request last returned, released on the next call
+    private BodyStream stream;       // the streamed body being decoded, or null
+    private boolean continueNeeded;  // a 100 Continue is due for the request whose body is awaited
+    private boolean closeAfterBody;  // the streamed request ends the connection: decode nothing after its body
 
     private HttpStatus errorStatus;
     private String errorMessage;
 
+    /** A decoder that aggregates every body. */
     public RequestDecoder(ByteBufAllocator alloc, Limits limits) {
+        this(alloc, limits, request -> false, ReadControl.NONE);
+    }
+
+    /**
+     * A decoder that streams the body of each request that {@code streamsBody} accepts (it is asked only for
+     * requests with a body, once their head is complete), pausing reads through {@code readControl}.
+     */
+    public RequestDecoder(ByteBufAllocator alloc, Limits limits, Predicate<Request> streamsBody,
+            ReadControl readControl) {
         this.alloc = alloc;
         this.limits = limits;
+        this.streamsBody = streamsBody;
+        this.readControl = readControl;
     }
 
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
@@ -87,11 +138,14 @@ public final class RequestDecoder {
     }
 
     /**
-     * The next complete request of this read, or {@code null} when more bytes are needed or the input is
-     * malformed ({@link #failed()}). The returned object is reused by the next call unless {@link #detach()}
-     * is called first.
+     * The next complete request of this read (or, for a streamed body, the next complete head), or {@code null}
+     * when more bytes are needed or the input is malformed ({@link #failed()}). The returned object and its bytes
+     * are valid until the next call or {@link #endRead}, unless {@link #detach()} is called first.
      */
     public Request poll() {
+        if (returnedBody != null) {
+            releaseReturnedBody();
+        }
         if (buf == null) {
             return null;
         }
@@ -106,11 +160,42 @@ public final class RequestDecoder {
                     if (!headerLine()) {
                         return null;
                     }
+                    if (stream != null && state != State.HEADERS) {
+                        return request; // the head of a request whose body is streamed after it
+                    }
                 }
                 case BODY -> {
-                    return body();
+                    if (stream == null) {
+                        return fixedBody();
+                    }
+                    if (!streamFixedBody()) {
+                        return null;
+                    }
                 }
-                case FAILED -> {
+                case CHUNK_SIZE -> {
+                    if (!chunkSize()) {
+                        return null;
+                    }
+                }
+                case CHUNK_DATA -> {
+                    if (!chunkData()) {
+                        return null;
+                    }
+                }
+                case CHUNK_END -> {
+                    if (!chunkEnd()) {
+                        return null;
+                    }
+                }
+                case TRAILERS -> {
+                    if (!trailerLine()) {
+                        return null;
+                    }
+                    if (state == State.REQUEST_LINE && returnedBody != null) {
+                        return request; // the aggregated chunked request is complete
+                    }
+                }
+                case ENDED, FAILED -> {
                     return null;
                 }
             }
@@ -119,7 +204,8 @@ public final class RequestDecoder {
 
     /**
      * Hands the request last polled over to the caller for good: the decoder fills a new one next. Returns the
-     * buffer the request reads, which the caller must retain if the request is to outlive this read.
+     * buffer the request reads, which the caller must retain if the request is to outlive this read (the
+     * decoder releases its own reference to a buffer it allocated on the next call).
      */
     public ByteBuf detach() {
         ByteBuf bytes = request.buf;
@@ -127,15 +213,28 @@ public final class RequestDecoder {
         return bytes;
     }
 
+    /**
+     * Whether a {@code 100 Continue} is due now: the request whose head was read last asked for it and its body
+     * has not started. Reports each such request once; call after {@link #poll} returned {@code null}.
+     */
+    public boolean takeContinue() {
+        boolean due = continueNeeded && state != State.FAILED;
+        continueNeeded = false;
+        return due;
+    }
+
     /** Ends a read: keeps the bytes of an incomplete request, in a buffer of the decoder's own. */
     public void endRead() {
         windowEnd = windowStart;
+        if (returnedBody != null) {
+            releaseReturnedBody();
+        }
         ByteBuf b = buf;
         buf = null;
         if (b == null) {
             return;
         }
-        if (state == State.FAILED) {
+        if (state == State.FAILED || state == State.ENDED) {
             release();
             return;
         }
@@ -155,9 +254,20 @@ public final class RequestDecoder {
         }
     }
 
-    /** Whether decoding stopped on malformed input; the connection answers {@link #errorStatus()} and closes. */
+    /**
+     * Whether decoding stopped on malformed input. The connection answers {@link #errorStatus()} and closes; when
+     * that is {@code null}, the error ended a streamed body, whose request gets its answer from its service.
+     */
     public boolean failed() {
         return state == State.FAILED;
+    }
+
+    /**
+     * Whether the decoder stopped after a streamed body whose request ends the connection: the caller closes it
+     * once the responses are sent. (Other such requests are complete when returned: the caller stops polling.)
+     */
+    public boolean ended() {
+        return state == State.ENDED;
     }
 
     public HttpStatus errorStatus() {
@@ -170,27 +280,43 @@ public final class RequestDecoder {
 
     /** Whether bytes of an unfinished request are waiting for more input. */
     public boolean hasPartialRequest() {
-        return cumulation != null && cumulation.isReadable();
+        return state != State.REQUEST_LINE && state != State.FAILED && state != State.ENDED || cumulation != null && cumulation.isReadable();
     }
 
     /** Whether the head of the current request is done and its body is still arriving. */
     public boolean readingBody() {
-        return state == State.BODY;
+        return switch (state) {
+            case BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS -> true;
+            default -> false;
+        };
     }
 
-    /** Releases what the decoder holds; called once when the connection ends. */
+    /** Releases what the decoder holds, and fails a streamed body left unfinished; called when the connection ends. */
     public void release() {
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
         }
+        if (aggregate != null) {
+            aggregate.release();
+            aggregate = null;
+        }
+        if (returnedBody != null) {
+            releaseReturnedBody();
+        }
+        if (stream != null) {
+            BodyStream s = stream;
+            endStream(new BodyException(HttpStatus.BAD_REQUEST, "connection closed before the end of the body"));
+            s.discard();
+        }
     }
 
     private boolean requestLine() {
         int from = buf.readerIndex();
-        int lf = lineFeed(from, limits.maxRequestLine());
+        int lf = lineFeed(from, limits.maxRequestLine() + CRLF_LENGTH);
         if (lf < 0) {
-            if (buf.readableBytes() > limits.maxRequestLine()) {
+            // + 1: the CR of a line at the limit may already be here without its LF.
+            if (buf.readableBytes() > limits.maxRequestLine() + 1) {
                 fail(HttpStatus.URI_TOO_LONG, "request line too long");
             }
             return false;
@@ -238,9 +364,13 @@ public final class RequestDecoder {
 
         contentLength = -1;
         transferEncoding = false;
+        chunkedCount = 0;
+        chunkedLast = false;
+        unknownCoding = false;
         hostCount = 0;
         connectionClose = false;
         connectionKeepAlive = false;
+        expectContinue = false;
         scan = lf + 1 - from;
         headersStart = scan;
         state = State.HEADERS;
@@ -301,6 +431,11 @@ public final class RequestDecoder {
                     connection(w, valueStart, valueEnd);
                 }
             }
+            case 6 -> {
+                if (Ascii.equalsIgnoreCase(w, name, nameEnd, EXPECT)) {
+                    expectContinue |= Ascii.listContains(w, valueStart, valueEnd, CONTINUE);
+                }
+            }
             case 14 -> {
                 if (Ascii.equalsIgnoreCase(w, name, nameEnd, CONTENT_LENGTH)) {
                     return contentLength(w, valueStart, valueEnd);
@@ -308,7 +443,7 @@ public final class RequestDecoder {
             }
             case 17 -> {
                 if (Ascii.equalsIgnoreCase(w, name, nameEnd, TRANSFER_ENCODING)) {
-                    transferEncoding = true;
+                    transferCodings(w, valueStart, valueEnd);
                 }
             }
             default -> { }
@@ -349,27 +484,117 @@ public final class RequestDecoder {
         return true;
     }
 
-    private boolean endOfHeaders() {
-        if (transferEncoding) {
-            return contentLength >= 0
-                    ? fail(HttpStatus.BAD_REQUEST, "both Transfer-Encoding and Content-Length")
-                    : fail(HttpStatus.NOT_IMPLEMENTED, "Transfer-Encoding is not supported");
+    /**
+     * Notes the codings of one Transfer-Encoding field (there may be several, read as one list). Only chunked is
+     * implemented, and it must come last, once (RFC 9112 sections 6.1 and 7); which of those failed decides the
+     * status at the end of the head.
+     */
+    private void transferCodings(byte[] w, int from, int to) {
+        transferEncoding = true;
+        int i = from;
+        while (i <= to) {
+            int end = Ascii.indexOf(w, i, to, (byte) ',');
+            if (end < 0) {
+                end = to;
+            }
+            int s = i;
+            int e = end;
+            while (s < e && Ascii.isWhitespace(w[s])) {
+                s++;
+            }
+            while (e > s && Ascii.isWhitespace(w[e - 1])) {
+                e--;
+            }
+            if (e > s) { // empty list elements are allowed and mean nothing (RFC 9110 section 5.6.1)
+                chunkedLast = Ascii.equalsIgnoreCase(w, s, e, CHUNKED);
+                if (chunkedLast) {
+                    chunkedCount++;
+                } else {
+                    unknownCoding = true;
+                }
+            }
+            i = end + 1;
         }
+    }
+
+    private boolean endOfHeaders() {
         Request r = request;
         if (r.http11 && hostCount != 1) {
             return fail(HttpStatus.BAD_REQUEST, hostCount == 0 ? "missing Host header" : "duplicate Host header");
         }
+        r.keepAlive = !connectionClose && (r.http11 || connectionKeepAlive);
+        r.expectContinue = expectContinue && r.http11; // HTTP/1.0 clients never wait for it (RFC 9110 10.1.1)
+        r.bodyStart = scan;
+        if (transferEncoding) {
+            return chunkedHead();
+        }
+        if (contentLength <= 0) {
+            r.bodyLength = 0;
+            state = State.BODY;
+            return true;
+        }
+        r.contentLength = contentLength;
+        if (streams()) {
+            remaining = contentLength;
+            buf.readerIndex(buf.readerIndex() + scan);
+            state = State.BODY;
+            return true;
+        }
         if (contentLength > limits.maxBody()) {
             return fail(HttpStatus.CONTENT_TOO_LARGE, "request body too large");
         }
-        r.keepAlive = !connectionClose && (r.http11 || connectionKeepAlive);
-        r.bodyStart = scan;
-        r.bodyLength = contentLength < 0 ? 0 : (int) contentLength;
+        r.bodyLength = (int) contentLength;
+        continueNeeded = r.expectContinue && buf.readableBytes() == scan;
         state = State.BODY;
         return true;
     }
 
-    private Request body() {
+    /** Validates a Transfer-Encoding (RFC 9112 section 6), then sets up the chunked body it announces. */
+    private boolean chunkedHead() {
+        Request r = request;
+        if (contentLength >= 0) {
+            return fail(HttpStatus.BAD_REQUEST, "both Transfer-Encoding and Content-Length");
+        }
+        if (!r.http11) {
+            return fail(HttpStatus.BAD_REQUEST, "Transfer-Encoding in an HTTP/1.0 request");
+        }
+        if (!chunkedLast || chunkedCount != 1) {
+            return fail(HttpStatus.BAD_REQUEST, "Transfer-Encoding must end in chunked, once");
+        }
+        if (unknownCoding) {
+            return fail(HttpStatus.NOT_IMPLEMENTED, "only the chunked transfer coding is supported");
+        }
+        r.chunked = true;
+        r.contentLength = -1;
+        trailerBytes = 0;
+        if (!streams()) {
+            // The body will not be contiguous in the input: copy the head, then each chunk's data, into one buffer.
+            aggregate = alloc.buffer(Math.max(scan * 2, MIN_AGGREGATE));
+            aggregate.writeBytes(buf, buf.readerIndex(), scan);
+        }
+        buf.readerIndex(buf.readerIndex() + scan);
+        continueNeeded = r.expectContinue && !buf.isReadable();
+        state = State.CHUNK_SIZE;
+        return true;
+    }
+
+    /** Asks the service whether it takes this request's body as a stream; if so, opens the stream. */
+    private boolean streams() {
+        Request r = request;
+        r.buf = buf;
+        r.start = buf.readerIndex();
+        if (!streamsBody.test(r)) {
+            return false;
+        }
+        stream = new BodyStream(readControl);
+        r.stream = stream;
+        closeAfterBody = !r.keepAlive;
+        continueNeeded = r.expectContinue && buf.readableBytes() == scan;
+        return true;
+    }
+
+    /** A Content-Length body returned with its request: waits until all of it is here. */
+    private Request fixedBody() {
         Request r = request;
         int base = buf.readerIndex();
         int length = r.bodyStart + r.bodyLength;
@@ -380,6 +605,7 @@ public final class RequestDecoder {
         r.start = base;
         buf.readerIndex(base + length);
         scan = 0;
+        continueNeeded = false;
         state = State.REQUEST_LINE;
         return r;
     }
@@ -390,15 +616,14 @@ public final class RequestDecoder {
     }
 
     /**
-     * The index of the first LF in the {@code maxLength + 1} bytes of input from {@code from}, or -1, searched in
-     * the window. The window holds a copy of the input from the current line on, refilled when a line runs past
-     * it: lines are searched and parsed there, as indexing an array costs a fraction of a call to
-     * {@code ByteBuf.getByte} or {@code indexOf} (Netty's {@code HttpObjectDecoder} splits its header lines
-     * from a scratch copy too). Requests stay views into the input; one refill usually covers many pipelined
-     * requests.
+     * The index of the first LF in the {@code limit} bytes of input from {@code from}, or -1, searched in the
+     * window. The window holds a copy of the input from the current line on, refilled when a line runs past it:
+     * lines are searched and parsed there, as indexing an array costs a fraction of a call to
+     * {@code ByteBuf.getByte} or {@code indexOf} (Netty's {@code HttpObjectDecoder} splits its header lines from a
+     * scratch copy too). Requests stay views into the input; one refill usually covers many pipelined requests.
      */
-    private int lineFeed(int from, int maxLength) {
-        int to = Math.min(buf.writerIndex(), from + maxLength + 1);
+    private int lineFeed(int from, int limit) {
+        int to = Math.min(buf.writerIndex(), from + limit);
         for (;;) {
             if (from >= windowStart && from < windowEnd) {
                 int lf = Ascii.indexOf(window, from - windowStart, Math.min(to, windowEnd) - windowStart, LF);
@@ -420,6 +645,179 @@ public final class RequestDecoder {
             windowStart = from;
             windowEnd = from + length;
         }
+    }
+
+    /** A streamed Content-Length body: pushes whatever of it this read holds. */
+    private boolean streamFixedBody() {
+        int n = (int) Math.min(remaining, buf.readableBytes());
+        if (n > 0) {
+            continueNeeded = false;
+            stream.next(buf.readRetainedSlice(n));
+            remaining -= n;
+        }
+        if (remaining > 0) {
+            return false;
+        }
+        endStream(null);
+        scan = 0;
+        state = closeAfterBody ? State.ENDED : State.REQUEST_LINE;
+        return true;
+    }
+
+    /** {@code chunk-size [chunk-ext] CRLF}: hex digits, then extensions, which are checked for bad bytes and ignored. */
+    private boolean chunkSize() {
+        int from = buf.readerIndex();
+        int lf = lineFeed(from, MAX_CHUNK_LINE + 1);
+        if (lf < 0) {
+            return buf.readableBytes() > MAX_CHUNK_LINE ? bodyFail(HttpStatus.BAD_REQUEST, "chunk size line too long")
+                    : false;
+        }
+        continueNeeded = false;
+        byte[] w = window;
+        int start = from - windowStart;
+        int end = lf - windowStart - 1;
+        if (end < start || w[end] != CR) {
+            return bodyFail(HttpStatus.BAD_REQUEST, "chunk size line not ended by CRLF");
+        }
+        long size = 0;
+        int i = start;
+        for (int digit; i < end && (digit = Ascii.hexValue(w[i])) >= 0; i++) {
+            if (i - start == MAX_CHUNK_SIZE_DIGITS) {
+                return bodyFail(HttpStatus.BAD_REQUEST, "chunk size too large");
+            }
+            size = size << 4 | digit;
+        }
+        if (i == start) {
+            return bodyFail(HttpStatus.BAD_REQUEST, "malformed chunk size");
+        }
+        if (i < end && !validChunkExtensions(w, i, end)) {
+            return bodyFail(HttpStatus.BAD_REQUEST, "malformed chunk extension");
+        }
+        buf.readerIndex(lf + 1);
+        if (size == 0) {
+            state = State.TRAILERS;
+            return true;
+        }
+        if (aggregate != null && aggregate.writerIndex() - request.bodyStart + size > limits.maxBody()) {
+            return bodyFail(HttpStatus.CONTENT_TOO_LARGE, "request body too large");
+        }
+        remaining = size;
+        state = State.CHUNK_DATA;
+        return true;
+    }
+
+    /** {@code *( BWS ";" BWS name [ BWS "=" BWS value ] )}: tolerated, as long as it starts right and has no CTLs. */
+    private static boolean validChunkExtensions(byte[] w, int from, int end) {
+        int i = from;
+        while (i < end && Ascii.isWhitespace(w[i])) {
+            i++;
+        }
+        return i < end && w[i] == ';' && Ascii.invalidFieldValue(w, i, end) < 0;
+    }
+
+    /** Chunk data: appended to the aggregate, or pushed to the stream, as far as this read goes. */
+    private boolean chunkData() {
+        int n = (int) Math.min(remaining, buf.readableBytes());
+        if (n == 0) {
+            return false;
+        }
+        if (stream != null) {
+            stream.next(buf.readRetainedSlice(n));
+        } else {
+            aggregate.writeBytes(buf, n);
+        }
+        remaining -= n;
+        if (remaining > 0) {
+            return false;
+        }
+        state = State.CHUNK_END;
+        return true;
+    }
+
+    /** The CRLF that must follow chunk data. */
+    private boolean chunkEnd() {
+        if (buf.readableBytes() < CRLF_LENGTH) {
+            return false;
+        }
+        int i = buf.readerIndex();
+        if (buf.getByte(i) != CR || buf.getByte(i + 1) != LF) {
+            return bodyFail(HttpStatus.BAD_REQUEST, "chunk data not followed by CRLF");
+        }
+        buf.readerIndex(i + CRLF_LENGTH);
+        state = State.CHUNK_SIZE;
+        return true;
+    }
+
+    /** One trailer field, checked like a header and dropped, or the empty line that ends the body. */
+    private boolean trailerLine() {
+        int from = buf.readerIndex();
+        int room = limits.maxHeaderBytes() - trailerBytes;
+        int lf = lineFeed(from, room);
+        if (lf < 0) {
+            return buf.writerIndex() - from > room && bodyFail(HttpStatus.HEADERS_TOO_LARGE, "trailer section too large");
+        }
+        byte[] w = window;
+        int start = from - windowStart;
+        int end = lf - windowStart - 1;
+        if (end < start || w[end] != CR) {
+            return bodyFail(HttpStatus.BAD_REQUEST, "trailer line not ended by CRLF");
+        }
+        trailerBytes += lf + 1 - from;
+        buf.readerIndex(lf + 1);
+        if (end > start) {
+            int colon = Ascii.tokenEnd(w, start, end);
+            if (colon == start || colon == end || w[colon] != COLON || Ascii.invalidFieldValue(w, colon + 1, end) >= 0) {
+                return bodyFail(HttpStatus.BAD_REQUEST, "malformed trailer field");
+            }
+            return true;
+        }
+        scan = 0;
+        state = State.REQUEST_LINE;
+        if (stream != null) {
+            endStream(null);
+            state = closeAfterBody ? State.ENDED : State.REQUEST_LINE;
+            return true;
+        }
+        Request r = request;
+        r.buf = aggregate;
+        r.start = 0;
+        r.bodyLength = aggregate.writerIndex() - r.bodyStart;
+        returnedBody = aggregate;
+        aggregate = null;
+        return true;
+    }
+
+    /**
+     * Fails on malformed body framing. A streamed body's request was handed out already: its stream fails with the
+     * status, its service answers, and the decoder leaves {@link #errorStatus()} null so it is not answered twice.
+     */
+    private boolean bodyFail(HttpStatus status, String message) {
+        fail(status, message);
+        if (stream != null) {
+            endStream(new BodyException(status, message));
+            errorStatus = null;
+        }
+        if (aggregate != null) {
+            aggregate.release();
+            aggregate = null;
+        }
+        return false;
+    }
+
+    /** Completes the streamed body, or fails it with {@code error}. */
+    private void endStream(BodyException error) {
+        BodyStream s = stream;
+        stream = null;
+        if (error == null) {
+            s.complete();
+        } else {
+            s.fail(error);
+        }
+    }
+
+    private void releaseReturnedBody() {
+        returnedBody.release();
+        returnedBody = null;
     }
 
     /** {@code HTTP/DIGIT.DIGIT}: a well-formed version that is not ours earns 505 rather than 400. */

@@ -36,6 +36,23 @@ public final class Response {
         this.bodyBuf = bodyBuf;
     }
 
+    private Response(HttpStatus status, byte[] head, int contentLength) {
+        this.status = status;
+        this.head = head;
+        this.tail = END_OF_HEAD;
+        this.bodyBuf = null;
+        this.contentLength = contentLength;
+    }
+
+    /**
+     * This response as the answer to HEAD: the same status and headers, {@code Content-Length} included, and no
+     * body (RFC 9110 section 9.3.2). A ByteBuf body is released.
+     */
+    public Response withoutBody() {
+        release();
+        return new Response(status, head, contentLength);
+    }
+
     /** 200 with a {@code text/plain} body. */
     public static Response text(String body) {
         return text(HttpStatus.OK, body);

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.charset.StandardCharsets;
+import minihttp.codec.BodyException;
 import minihttp.codec.DateCache;
 import minihttp.codec.HttpStatus;
 import minihttp.codec.Response;
@@ -31,6 +33,10 @@ final class Batch {
             Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response\n");
     static final Response FAILED =
             Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
+    /** An interim response: no Date, no Content-Length (RFC 9110 section 15.2). */
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Stands for {@link #CONTINUE} among queued responses. */
+    private static final Response CONTINUE_MARK = Response.text(HttpStatus.CONTINUE, "");
 
     private final ByteBufAllocator alloc;
     private final int outputCapacity;
@@ -41,7 +47,11 @@ final class Batch {
     private int encodedLater;
     private boolean subscribed;
     private ByteBuf held;
+    /** Further buffers that requests still being served read (a de-chunked body has its own); rarely used. */
+    private List<ByteBuf> moreHeld;
     private boolean last;
+    /** Whether the responses encoded so far go out before the queued ones are done: a 100 Continue is among them. */
+    private boolean flushFirst;
 
     /**
      * {@code inputBytes} sizes the output: requests with the usual headers are longer than their responses, so
@@ -60,11 +70,6 @@ final class Batch {
     /** Whether some response of this batch is still being computed. */
     boolean hasPending() {
         return queued != null;
-    }
-
-    /** Whether this batch answers nothing: its read completed no request. */
-    boolean isEmpty() {
-        return out == null && queued == null;
     }
 
     /**
@@ -98,37 +103,82 @@ final class Batch {
     /** Adds a response that completes later; {@code input} holds the bytes its request reads. */
     void later(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
         last |= connection == ConnectionHeader.CLOSE;
+        laterKeepReading(response, input, connection);
+    }
+
+    /**
+     * Adds a response that completes later without ending the batch's reading, even if it closes the connection:
+     * for a request whose body is still streaming in. The decoder ends the connection after that body.
+     */
+    void laterKeepReading(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
         if (queued == null) {
             queued = new ArrayList<>();
         }
         if (held == null) {
             held = input.retain();
+        } else if (input != held) {
+            if (moreHeld == null) {
+                moreHeld = new ArrayList<>(2);
+            }
+            moreHeld.add(input.retain());
         }
-        queued.add(new Queued(response
-                .onErrorResume(e -> {
-                    log.warn("service failed", e);
-                    return Mono.just(FAILED);
-                })
-                .defaultIfEmpty(EMPTY_RESULT), connection));
+        queued.add(new Queued(response.onErrorResume(e -> Mono.just(failure(e))).defaultIfEmpty(EMPTY_RESULT),
+                connection));
+    }
+
+    /** Adds {@code 100 Continue}: the client waits for it before sending the body of the request read last. */
+    void continueInterim() {
+        if (queued != null) {
+            queued.add(new Queued(CONTINUE_MARK, ConnectionHeader.NONE));
+            return;
+        }
+        if (out == null) {
+            out = alloc.ioBuffer(outputCapacity);
+            date = DateCache.bytes();
+        }
+        out.writeBytes(CONTINUE);
+        flushFirst = true;
+    }
+
+    /** Makes this the last batch without a response of its own: the connection closes after those before it. */
+    void closeAfter() {
+        last = true;
+    }
+
+    /** Whether the batch has nothing to write and does not end the connection: a read of body bytes only. */
+    boolean isEmpty() {
+        return out == null && queued == null && !last;
+    }
+
+    /** The response for a service that failed: 500, or the status of a request body that could not be read. */
+    static Response failure(Throwable error) {
+        if (error instanceof BodyException body) {
+            return Response.text(body.status(), body.getMessage() + "\n");
+        }
+        log.warn("service failed", error);
+        return FAILED;
     }
 
     /**
      * This batch once all its responses are encoded, for {@link #takeOutput}; empty when the read completed no
-     * request. The batch, not its buffer, goes through {@code concatMap}: reactor-core's scalar shortcut there
-     * may discard a value on cancel after emitting it (reactor-core PR 4352), and a discarded buffer would be
-     * released twice, whereas a discarded batch whose output was taken releases nothing.
+     * request. When a {@code 100 Continue} is among the ready responses, the batch comes twice: first with those,
+     * as the client waits for it, then with the rest. The batch, not its buffer, goes through {@code concatMap}:
+     * reactor-core's scalar shortcut there may discard a value on cancel after emitting it (reactor-core PR 4352),
+     * and a discarded buffer would be released twice, whereas a discarded batch whose output was taken releases
+     * nothing.
      */
-    Mono<Batch> done() {
+    Flux<Batch> done() {
         if (queued == null) {
-            return out == null ? Mono.empty() : Mono.just(this);
+            return out == null ? Flux.empty() : Flux.just(this);
         }
         subscribed = true;
-        return Flux.fromIterable(queued)
+        Mono<Batch> rest = Flux.fromIterable(queued)
                 .flatMapSequential(Batch::asMono)
                 .doOnNext(this::encodeLater)
                 .then(Mono.fromCallable(this::encoded))
                 .doOnDiscard(Response.class, Response::release)
                 .doFinally(signal -> discard());
+        return flushFirst ? Flux.concat(Mono.just(this), rest) : rest.flux();
     }
 
     /** Hands the encoded output over: the batch keeps no reference to it. */
@@ -147,6 +197,10 @@ final class Batch {
         if (held != null) {
             held.release();
             held = null;
+        }
+        if (moreHeld != null) {
+            moreHeld.forEach(ByteBuf::release);
+            moreHeld = null;
         }
         if (queued != null && !subscribed) {
             // Once subscribed, the Flux owns the queued responses and discards them through the hook.
@@ -172,6 +226,11 @@ final class Batch {
         }
         if (out == null) {
             out = alloc.ioBuffer(outputCapacity);
+        }
+        if (response == CONTINUE_MARK) {
+            out.writeBytes(CONTINUE);
+            encodedLater++;
+            return;
         }
         // flatMapSequential delivers in queue order, so the count says which request this answers.
         ConnectionHeader connection = queued.get(encodedLater++).connection();

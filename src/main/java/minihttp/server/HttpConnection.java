@@ -7,14 +7,14 @@ import io.netty.channel.EventLoop;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import minihttp.codec.HttpStatus;
+import minihttp.codec.Method;
+import minihttp.codec.ReadControl;
 import minihttp.codec.Request;
 import minihttp.codec.RequestDecoder;
 import minihttp.codec.Response;
 import minihttp.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.service.Service;
 import org.reactivestreams.Publisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyInbound;
@@ -33,6 +33,11 @@ import reactor.netty.channel.ChannelOperations;
  * the connection (bad input, {@code Connection: close}, HTTP/1.0) makes its batch the last one: the inbound is
  * cancelled, the batch is written after those before it, and the completed send closes the connection.
  *
+ * <p>A read that only carries body bytes yields no batch ({@code handle} drops it), so that a long body does not
+ * fill {@code concatMap}'s queue while the response it is waiting for is pending. A streamed body's backpressure
+ * pauses reading through the channel's auto-read, as reactor-netty itself does when its receiver lags: the
+ * body's demand is not the pipeline's (reads keep coming to decode the body), so no operator could carry it.
+ *
  * <p>The connection's lifecycle hangs off the same composition: a deadline ({@link ConnectionTimer}) or a graceful
  * shutdown ({@link Drain}) ends the inbound, which lets the batches already read go out before the send completes
  * (a request left unfinished by a deadline gets a 408 after them); {@link WriteGate} holds the next batch while the
@@ -40,7 +45,6 @@ import reactor.netty.channel.ChannelOperations;
  */
 final class HttpConnection {
 
-    private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
     /** Every batch is flushed as it is written: it holds all the responses one read produced. */
     private static final Predicate<ByteBuf> FLUSH_EACH_BATCH = batch -> true;
     /**
@@ -48,6 +52,8 @@ final class HttpConnection {
      * that a client which does not read its responses makes the server hold only a few batches.
      */
     private static final int BATCHES_AHEAD = 4;
+    private static final Mono<Response> NOT_IMPLEMENTED =
+            Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method\n"));
     private static final Response REQUEST_TIMEOUT = Response.text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout\n");
 
     private final Service service;
@@ -66,9 +72,9 @@ final class HttpConnection {
                            Timeouts timeouts) {
         this.service = service;
         this.alloc = alloc;
-        this.decoder = new RequestDecoder(alloc, limits);
         this.connection = connection;
         Channel channel = connection.channel();
+        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel));
         this.eventLoop = channel.eventLoop();
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
         this.gate = new WriteGate(channel, timer::outputDrained);
@@ -81,7 +87,12 @@ final class HttpConnection {
         in.withConnection(c -> accepted[0] = c);
         HttpConnection connection = new HttpConnection(service, limits, out.alloc(), accepted[0], timeouts);
         Flux<ByteBuf> writes = in.receive()
-                .map(connection::onRead)
+                .<Batch>handle((read, sink) -> {
+                    Batch batch = connection.onRead(read);
+                    if (!batch.isEmpty()) {
+                        sink.next(batch);
+                    }
+                })
                 .concatWith(Mono.fromSupplier(connection::onInboundEnd))
                 .takeUntil(Batch::last)
                 .doFinally(signal -> connection.releaseDecoder())
@@ -111,6 +122,10 @@ final class HttpConnection {
         Request request;
         while (!batch.last() && (request = decoder.poll()) != null) {
             ConnectionHeader connection = ConnectionHeader.answering(request);
+            if (request.method() != Method.GET || request.isBodyStreamed()) {
+                unusual(request, connection, batch);
+                continue;
+            }
             Mono<Response> response = call(request);
             if (response instanceof Callable<?> ready) {
                 // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
@@ -119,8 +134,19 @@ final class HttpConnection {
                 batch.later(response, decoder.detach(), connection);
             }
         }
-        if (decoder.failed() && !batch.last()) {
-            batch.ready(Response.text(decoder.errorStatus(), decoder.errorMessage() + "\n"), ConnectionHeader.CLOSE);
+        if (!batch.last()) {
+            if (decoder.failed()) {
+                HttpStatus status = decoder.errorStatus();
+                if (status != null) {
+                    batch.ready(Response.text(status, decoder.errorMessage() + "\n"), ConnectionHeader.CLOSE);
+                } else {
+                    batch.closeAfter(); // a streamed body failed: its request is answered by its service
+                }
+            } else if (decoder.ended()) {
+                batch.closeAfter();
+            } else if (decoder.takeContinue()) {
+                batch.continueInterim();
+            }
         }
         decoder.endRead();
         afterRead(batch);
@@ -147,9 +173,9 @@ final class HttpConnection {
     }
 
     /** The batch once the channel can take its output; a batch still being served tells the timer when done. */
-    private Mono<Batch> output(Batch batch) {
+    private Flux<Batch> output(Batch batch) {
         boolean pending = batch.hasPending();
-        Mono<Batch> output = gate.output(batch);
+        Flux<Batch> output = gate.output(batch);
         return pending ? output.doFinally(signal -> timer.serviceDone()) : output;
     }
 
@@ -190,6 +216,40 @@ final class HttpConnection {
         }
     }
 
+    /** Everything but a GET with an aggregated body: other methods, HEAD, unknown methods, streamed bodies. */
+    private void unusual(Request request, ConnectionHeader connection, Batch batch) {
+        Method method = request.method();
+        boolean streamed = request.isBodyStreamed();
+        if (streamed && decoder.takeContinue()) {
+            batch.continueInterim(); // before the service runs: the client sends the body once it sees this
+        }
+        Mono<Response> response = method == Method.OTHER ? NOT_IMPLEMENTED : call(request);
+        if (method == Method.HEAD) {
+            // The headers of GET, Content-Length included, and no body, whatever the service did.
+            response = response.onErrorResume(e -> Mono.just(Batch.failure(e)))
+                    .defaultIfEmpty(Batch.EMPTY_RESULT)
+                    .map(Response::withoutBody);
+        }
+        if (!streamed) {
+            if (response instanceof Callable<?> ready) {
+                batch.ready(valueOf(ready), connection);
+            } else {
+                batch.later(response, decoder.detach(), connection);
+            }
+            return;
+        }
+        // A body the service did not subscribe to is dropped once the response is ready, so reading goes on.
+        if (response instanceof Callable<?> ready) {
+            Response value = valueOf(ready);
+            request.discardBody();
+            response = Mono.just(value);
+        } else {
+            response = response.doFinally(signal -> request.discardBody());
+        }
+        // Until its body has been read, even a request that ends the connection must not stop the reading.
+        batch.laterKeepReading(response, decoder.detach(), connection);
+    }
+
     private Mono<Response> call(Request request) {
         try {
             Mono<Response> response = service.call(request);
@@ -204,8 +264,34 @@ final class HttpConnection {
             Response response = (Response) ready.call();
             return response != null ? response : Batch.EMPTY_RESULT;
         } catch (Exception e) {
-            log.warn("service failed", e);
-            return Batch.FAILED;
+            return Batch.failure(e);
+        }
+    }
+
+    /** Pauses and resumes reading for a streamed body's backpressure; called from any thread. */
+    private static final class AutoRead implements ReadControl {
+        private final Channel channel;
+
+        AutoRead(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void pauseReads() {
+            setAutoRead(false);
+        }
+
+        @Override
+        public void resumeReads() {
+            setAutoRead(true); // also starts a read at once
+        }
+
+        private void setAutoRead(boolean autoRead) {
+            if (channel.eventLoop().inEventLoop()) {
+                channel.config().setAutoRead(autoRead);
+            } else {
+                channel.eventLoop().execute(() -> channel.config().setAutoRead(autoRead));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -36,7 +37,7 @@ final class WriteGate extends ChannelInboundHandlerAdapter {
     }
 
     /** The batch, done: at once while the channel is writable, else once it drains (or closes). Any thread. */
-    Mono<Batch> output(Batch batch) {
+    Flux<Batch> output(Batch batch) {
         if (channel.isWritable()) {
             return batch.done();
         }
@@ -45,7 +46,7 @@ final class WriteGate extends ChannelInboundHandlerAdapter {
         if (channel.isWritable() || !channel.isActive()) {
             release(); // drained (or closed) before the event could see the sink
         }
-        return sink.asMono().then(Mono.defer(batch::done)).doOnCancel(batch::discard);
+        return sink.asMono().thenMany(Flux.defer(batch::done)).doOnCancel(batch::discard);
     }
 
     @Override

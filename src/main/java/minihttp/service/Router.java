@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Routes by exact path, then method: 404 for an unknown path, 405 with {@code Allow} for a known path and
- * another method. Paths are compared in place against the request bytes; the error responses are built once.
+ * another method. HEAD is served by the GET route when there is no HEAD route of its own (the connection drops
+ * the body). Paths are compared in place against the request bytes; the error responses are built once.
  */
 public final class Router implements Service {
 
@@ -40,6 +41,17 @@ public final class Router implements Service {
             }
         }
         return NOT_FOUND;
+    }
+
+    @Override
+    public boolean streamsBody(Request request) {
+        for (PathRoutes route : routes) {
+            if (request.pathEquals(route.path)) {
+                Service service = route.byMethod.get(request.method());
+                return service != null && service.streamsBody(request);
+            }
+        }
+        return false;
     }
 
     /** The services of one path (as ASCII bytes), and its 405 response naming the methods it allows. */
@@ -70,6 +82,9 @@ public final class Router implements Service {
         public Router build() {
             List<PathRoutes> built = new ArrayList<>();
             routes.forEach((path, byMethod) -> {
+                if (byMethod.containsKey(Method.GET)) {
+                    byMethod.putIfAbsent(Method.HEAD, byMethod.get(Method.GET));
+                }
                 String allow = byMethod.keySet().stream().map(Enum::name).collect(Collectors.joining(", "));
                 Response notAllowed = Response.status(HttpStatus.METHOD_NOT_ALLOWED)
                         .header("Allow", allow)

@@ -12,11 +12,36 @@ import reactor.core.publisher.Mono;
  * {@code Mono.fromSupplier}): the connection takes its value without subscribing and encodes it in the same
  * write as its neighbours. Any other {@code Mono} is subscribed and may complete later, on any thread; responses
  * still leave in request order. An error or an empty {@code Mono} is answered with 500.
+ *
+ * <p>Bodies are aggregated by default: the request reaches the service once all of its body has arrived, within
+ * the body limit, and {@link Request#body()} holds it. A service made with {@link #streaming} is called as soon as
+ * the head has arrived instead, and reads the body from {@link Request#bodyStream()} as it comes, unlimited in
+ * size and never held whole; if it does not subscribe, the body is discarded once its response is ready.
  */
 @FunctionalInterface
 public interface Service {
 
     Mono<Response> call(Request request);
+
+    /** Whether this service takes the body of {@code request} as a stream; asked only for requests with a body. */
+    default boolean streamsBody(Request request) {
+        return false;
+    }
+
+    /** {@code service}, taking request bodies as streams ({@link Request#bodyStream()}). */
+    static Service streaming(Service service) {
+        return new Service() {
+            @Override
+            public Mono<Response> call(Request request) {
+                return service.call(request);
+            }
+
+            @Override
+            public boolean streamsBody(Request request) {
+                return true;
+            }
+        };
+    }
 
     /** Wraps a plain synchronous function; its Mono is already complete when returned. */
     static Service sync(Function<Request, Response> function) {

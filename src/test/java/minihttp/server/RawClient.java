@@ -113,6 +113,11 @@ final class RawClient implements AutoCloseable {
         return this;
     }
 
+    /** One raw byte, or -1 at end of stream: for responses that {@link #read()} cannot frame (HEAD, 1xx). */
+    int readByte() throws IOException {
+        return in.read();
+    }
+
     Response read() throws IOException {
         String statusLine = line();
         if (statusLine == null) {

@@ -24,11 +24,29 @@ class RouterTest {
             .get("/a", Service.constant(Response.text("get a")))
             .post("/a", Service.sync(r -> Response.text("post a")))
             .route(Method.DELETE, "/b", r -> Mono.just(Response.text("delete b")))
+            .post("/up", Service.streaming(r -> Mono.just(Response.text("up"))))
             .build();
+
+    @ParameterizedTest(name = "{0} {1} -> streams: {2}")
+    @CsvSource({"POST, /up, true", "POST, /a, false", "PUT, /up, false", "POST, /c, false"})
+    void asksTheRoutedServiceWhetherItStreams(String method, String target, boolean streams) {
+        ByteBuf in = Unpooled.copiedBuffer(method + " " + target + " HTTP/1.1\r\nHost: x\r\n\r\n", ISO_8859_1);
+        RequestDecoder decoder = new RequestDecoder(Unpooled.buffer().alloc(), RequestDecoder.Limits.DEFAULT);
+        try {
+            decoder.feed(in);
+            assertEquals(streams, ROUTER.streamsBody(decoder.poll()));
+            decoder.endRead();
+        } finally {
+            in.release();
+            decoder.release();
+        }
+    }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
         "GET, /a, 200",
+        "HEAD, /a, 200",
+        "HEAD, /b, 405",
         "POST, /a, 200",
         "PUT, /a, 405",
         "GET, /a?x=1, 200",
@@ -45,7 +63,7 @@ class RouterTest {
     }
 
     @ParameterizedTest(name = "{0} -> Allow: {1}")
-    @CsvSource(delimiter = '|', value = {"PUT /a | GET, POST", "GET /b | DELETE"})
+    @CsvSource(delimiter = '|', value = {"PUT /a | GET, HEAD, POST", "GET /b | DELETE"})
     void namesTheAllowedMethods(String requestLine, String allow) {
         Response response = route(requestLine).block();
         assertEquals(HttpStatus.METHOD_NOT_ALLOWED, response.status());

@@ -1,0 +1,171 @@
+package minihttp.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
+
+/**
+ * The body of a streamed request: a {@code Flux<ByteBuf>} for one subscriber, whose demand reaches the socket.
+ *
+ * <p>The decoder pushes each piece of body as it is read, a retained slice of the read's buffer, on the event
+ * loop. Pieces wait in a queue until the subscriber asks for them; while more than {@link #HIGH_WATERMARK} bytes
+ * wait, reading from the socket pauses ({@link ReadControl}), so an upload is never held whole in memory.
+ *
+ * <p>Ownership, as in reactor-netty's {@code receive()}: a piece is lent to the subscriber during its
+ * {@code onNext} and released by the stream when {@code onNext} returns; a subscriber that keeps a piece, or hands
+ * it to another thread, must {@code retain()} it and release that reference itself. Pieces never delivered (no
+ * subscriber, cancel, error) are released by the stream.
+ */
+final class BodyStream extends Flux<ByteBuf> {
+
+    /** Reading pauses while more than this many body bytes wait for the subscriber. */
+    static final int HIGH_WATERMARK = 128 * 1024;
+    /** ... and resumes once no more than this many do. */
+    static final int LOW_WATERMARK = 32 * 1024;
+
+    private final Sinks.Many<ByteBuf> sink = Sinks.many().unicast().onBackpressureBuffer();
+    private final ReadControl readControl;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private volatile boolean discarding;
+
+    BodyStream(ReadControl readControl) {
+        this.readControl = readControl;
+    }
+
+    /** Queues a piece of body; takes ownership of it. Event loop only. */
+    void next(ByteBuf piece) {
+        if (discarding) {
+            piece.release();
+            return;
+        }
+        int length = piece.readableBytes();
+        long waiting = pending.addAndGet(length);
+        if (sink.tryEmitNext(piece).isFailure()) {
+            pending.addAndGet(-length);
+            piece.release();
+            return;
+        }
+        if (waiting > HIGH_WATERMARK && paused.compareAndSet(false, true)) {
+            readControl.pauseReads();
+            // The subscriber may have drained everything between the add and the pause: check again.
+            if (pending.get() <= LOW_WATERMARK) {
+                resume();
+            }
+        }
+    }
+
+    /** Ends the body. Event loop only. */
+    void complete() {
+        sink.tryEmitComplete();
+    }
+
+    /** Ends the body with an error, after the pieces already queued. Event loop only. */
+    void fail(Throwable error) {
+        sink.tryEmitError(error);
+    }
+
+    /**
+     * Drops the body if nobody subscribed to it: queued and later pieces are released as they come, and reading
+     * resumes. A subscribed stream is left to its subscriber, which must consume or cancel it.
+     */
+    void discard() {
+        if (subscribed.compareAndSet(false, true)) {
+            discarding = true;
+            sink.asFlux().doOnDiscard(ByteBuf.class, ReferenceCounted::release).subscribe(new Canceller());
+            resume();
+        }
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
+        subscribed.set(true);
+        sink.asFlux()
+                .doOnDiscard(ByteBuf.class, ReferenceCounted::release)
+                .doOnCancel(this::cancelled)
+                .subscribe(new Lender(actual));
+    }
+
+    private void cancelled() {
+        discarding = true;
+        resume();
+    }
+
+    private void delivered(int length) {
+        if (pending.addAndGet(-length) <= LOW_WATERMARK) {
+            resume();
+        }
+    }
+
+    private void resume() {
+        if (paused.compareAndSet(true, false)) {
+            readControl.resumeReads();
+        }
+    }
+
+    /** Passes each piece to the subscriber and releases it when {@code onNext} returns. */
+    private final class Lender implements CoreSubscriber<ByteBuf> {
+        private final CoreSubscriber<? super ByteBuf> actual;
+
+        Lender(CoreSubscriber<? super ByteBuf> actual) {
+            this.actual = actual;
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            actual.onSubscribe(s);
+        }
+
+        @Override
+        public void onNext(ByteBuf piece) {
+            int length = piece.readableBytes();
+            try {
+                actual.onNext(piece);
+            } finally {
+                piece.release();
+                delivered(length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            actual.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+            actual.onComplete();
+        }
+    }
+
+    /** Subscribes only to cancel at once, so that the sink releases what it queued. */
+    private static final class Canceller implements CoreSubscriber<ByteBuf> {
+        @Override
+        public void onSubscribe(Subscription s) {
+            s.cancel();
+        }
+
+        @Override
+        public void onNext(ByteBuf piece) {
+            piece.release();
+        }
+
+        @Override
+        public void onError(Throwable t) { }
+
+        @Override
+        public void onComplete() { }
+    }
+}
