@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import minihttp.codec.RequestDecoder;
 import minihttp.server.HttpServer;
 import minihttp.server.Timeouts;
 import minihttp.server.Tls;
@@ -97,6 +98,11 @@ public final class Main implements Callable<Integer> {
             description = "On SIGTERM/SIGINT, how long to let requests in flight finish (default: 10s).")
     Duration shutdownTimeout = Timeouts.DEFAULT.shutdown();
 
+    @Option(names = "--max-body", paramLabel = "BYTES", description = "Largest request body read whole before its "
+            + "service runs; more is answered with 413. Streamed bodies (POST /upload) are not bounded by it "
+            + "(default: ${DEFAULT-VALUE}).")
+    int maxBody = RequestDecoder.Limits.DEFAULT.maxBody();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -110,7 +116,8 @@ public final class Main implements Callable<Integer> {
                     .transport(Transport.parse(transport).requireAvailable())
                     .reusePort(reusePort)
                     .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
-                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout));
+                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout))
+                    .limits(RequestDecoder.Limits.DEFAULT.withMaxBody(maxBody));
             if (tls || tlsPort != null || cert != null || key != null) {
                 if ((cert == null) != (key == null)) {
                     throw new IllegalArgumentException("--cert and --key go together");

@@ -24,7 +24,8 @@ import picocli.CommandLine;
 class MainOptionsTest {
 
     private static final String[] FLAGS = {"--host", "--port", "--threads", "--transport", "--reuseport", "--backlog",
-        "--[no-]nodelay", "--rcvbuf", "--sndbuf", "--tls", "--tls-port", "--cert", "--key", "--tls-provider", "--help"};
+        "--[no-]nodelay", "--rcvbuf", "--sndbuf", "--tls", "--tls-port", "--cert", "--key", "--tls-provider", "--idle-timeout",
+        "--header-timeout", "--body-timeout", "--shutdown-timeout", "--max-body", "--help"};
 
     private static HttpServer configure(String... args) {
         Main main = new Main();
@@ -59,6 +60,24 @@ class MainOptionsTest {
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertEquals("slept 50 ms\n", r.body());
+        }
+    }
+
+    @Test
+    void maxBodyBoundsAggregatedBodies() throws Exception {
+        try (HttpServer.Running server = configure("--port", "0", "--threads", "1", "--max-body", "100")
+                .handle(DemoApp.service()).bind()) {
+            HttpClient client = HttpClient.newHttpClient();
+            URI echo = URI.create("http://127.0.0.1:" + server.port() + "/");
+            HttpResponse<String> small = client.send(HttpRequest.newBuilder(echo)
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100))).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, small.statusCode());
+            assertEquals("x".repeat(100), small.body());
+            HttpResponse<String> large = HttpClient.newHttpClient().send(HttpRequest.newBuilder(echo)
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(101))).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, large.statusCode());
         }
     }
 
