@@ -15,7 +15,8 @@ record Scenario(String name, int connections, int pipelineDepth, boolean tls) {
             new Scenario("pipelined-4096", 4096, DEPTH, false),
             new Scenario("pipelined-16384", 16384, DEPTH, false),
             new Scenario("plain-64", 64, 1, false),
-            new Scenario("tls-pipelined-256", 256, DEPTH, true));
+            new Scenario("tls-pipelined-256", 256, DEPTH, true),
+            new Scenario("tls-plain-64", 64, 1, true));
 
     /** The summary table's two columns, after futures-minihttp's: pipelined, and no pipelining. */
     static final String SUMMARY_PIPELINED = "pipelined-256";
