@@ -26,7 +26,7 @@ import reactor.netty.channel.ChannelOperations;
  * The pipeline of one connection, as one Reactor composition:
  * {@code NettyInbound} reads -> decode -> service calls -> {@link Batch} per read -> in order -> {@code NettyOutbound}.
  *
- * <p>Each read is decoded and its services called inside {@code map}, while reactor-netty still holds the read's
+ * <p>Each read is decoded and its services called inside {@code handle}, while reactor-netty still holds the read's
  * buffer (it releases it when {@code onNext} returns). {@code concatMap} then keeps the batches in read order;
  * for a batch whose responses were all ready it takes the batch through the {@code Mono.just} fast path without
  * a subscription, then {@code map} takes its buffer. Each batch is one write and one flush. A request that ends
