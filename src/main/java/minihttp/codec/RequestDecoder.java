@@ -452,19 +452,19 @@ public final class RequestDecoder {
     }
 
     /** Notes the {@code close} and {@code keep-alive} options; a value that is just one of them is read at once. */
-    private void connection(byte[] l, int valueStart, int valueEnd) {
-        if (Ascii.equalsIgnoreCase(l, valueStart, valueEnd, KEEP_ALIVE)) {
+    private void connection(byte[] w, int valueStart, int valueEnd) {
+        if (Ascii.equalsIgnoreCase(w, valueStart, valueEnd, KEEP_ALIVE)) {
             connectionKeepAlive = true;
-        } else if (Ascii.equalsIgnoreCase(l, valueStart, valueEnd, CLOSE)) {
+        } else if (Ascii.equalsIgnoreCase(w, valueStart, valueEnd, CLOSE)) {
             connectionClose = true;
         } else {
-            connectionClose |= Ascii.listContains(l, valueStart, valueEnd, CLOSE);
-            connectionKeepAlive |= Ascii.listContains(l, valueStart, valueEnd, KEEP_ALIVE);
+            connectionClose |= Ascii.listContains(w, valueStart, valueEnd, CLOSE);
+            connectionKeepAlive |= Ascii.listContains(w, valueStart, valueEnd, KEEP_ALIVE);
         }
     }
 
     /** Content-Length is 1*DIGIT, once; anything else could be read two ways, so it is refused (RFC 9112 6.3). */
-    private boolean contentLength(byte[] l, int valueStart, int valueEnd) {
+    private boolean contentLength(byte[] w, int valueStart, int valueEnd) {
         int digits = valueEnd - valueStart;
         if (contentLength >= 0) {
             return fail(HttpStatus.BAD_REQUEST, "duplicate Content-Length");
@@ -474,7 +474,7 @@ public final class RequestDecoder {
         }
         long value = 0;
         for (int i = valueStart; i < valueEnd; i++) {
-            int d = l[i] - '0';
+            int d = w[i] - '0';
             if (d < 0 || d > 9) {
                 return fail(HttpStatus.BAD_REQUEST, "invalid Content-Length");
             }
@@ -821,9 +821,9 @@ public final class RequestDecoder {
     }
 
     /** {@code HTTP/DIGIT.DIGIT}: a well-formed version that is not ours earns 505 rather than 400. */
-    private static boolean isHttpVersion(byte[] l, int i, long version) {
+    private static boolean isHttpVersion(byte[] w, int i, long version) {
         return (version & HTTP_SLASH_MASK) == HTTP_SLASH
-                && Ascii.isDigit(l[i + 5]) && l[i + 6] == '.' && Ascii.isDigit(l[i + 7]);
+                && Ascii.isDigit(w[i + 5]) && w[i + 6] == '.' && Ascii.isDigit(w[i + 7]);
     }
 
     private boolean fail(HttpStatus status, String message) {

@@ -35,17 +35,11 @@ class CliShutdownTest {
     private static final Pattern READY = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) ");
 
     private Process process;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final OpenedClients closeables = new OpenedClients();
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the server already
-            }
-        }
+        closeables.closeAll();
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }

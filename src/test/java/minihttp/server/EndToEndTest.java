@@ -55,7 +55,7 @@ class EndToEndTest {
     private static final String EMPTY_BODY = "Internal Server Error: no response\n";
 
     private HttpServer.Running server;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final OpenedClients closeables = new OpenedClients();
 
     /**
      * The routes the tests use. {@code /delay} and {@code /echo-later} read their request only after the delay,
@@ -92,13 +92,7 @@ class EndToEndTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the server may already have closed it
-            }
-        }
+        closeables.closeAll();
         if (server != null) {
             server.close();
         }

@@ -33,18 +33,12 @@ import org.junit.jupiter.api.Timeout;
 class ShutdownTest {
 
     private final AtomicInteger calls = new AtomicInteger();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final OpenedClients closeables = new OpenedClients();
     private HttpServer.Running server;
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closed by the server already
-            }
-        }
+        closeables.closeAll();
         if (server != null) {
             server.close(); // a second shutdown is harmless
         }

@@ -38,17 +38,11 @@ class TimeoutTest {
     private static final String TIMEOUT_BODY = "Request Timeout\n";
 
     private HttpServer.Running server;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final OpenedClients closeables = new OpenedClients();
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // the server may have closed it already
-            }
-        }
+        closeables.closeAll();
         if (server != null) {
             server.close();
         }
