@@ -127,6 +127,31 @@ final class Ascii {
         return -1;
     }
 
+    /**
+     * The first control byte (below 0x20, or DEL) in {@code [from, to)}, or -1: in a field line that is where the
+     * line ends (CR or LF), or a byte that cannot be there, or an HTAB (allowed in values, so callers step over
+     * it). One pass a word at a time, so that a header line is both delimited and checked with one scan.
+     */
+    static int firstControl(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i + WORD <= to; i += WORD) {
+            long word = (long) WORD_LE.get(bytes, i);
+            long del = word ^ (ONES * 0x7f);
+            long flags = ((word - ONES * 0x20) & ~word | (del - ONES) & ~del) & HIGH_BITS;
+            if (flags != 0) {
+                // Little-endian: the lowest flag of each test is a true match (borrows only carry upwards).
+                return i + (Long.numberOfTrailingZeros(flags) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            byte b = bytes[i];
+            if (b >= 0 && b < 0x20 || b == 0x7f) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Whether a byte of {@code word} is below {@code n} (at most 0x80); exact, as in "Bit Twiddling Hacks". */
     private static boolean anyBelow(long word, int n) {
         return ((word - ONES * n) & ~word & HIGH_BITS) != 0;

@@ -7,6 +7,7 @@ import static minihttp.codec.Ascii.SP;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.Predicate;
 
 /**
@@ -40,6 +41,23 @@ public final class RequestDecoder {
             return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody);
         }
     }
+
+    /**
+     * The scratch copy that lines are searched and parsed in (see {@link #lineFeed}), one per thread: a read
+     * only needs it until {@link #endRead}, and the connections of an event loop take turns, so sharing it keeps
+     * it in cache where one per connection would be cold at every read.
+     */
+    private static final class Window {
+        byte[] bytes = new byte[INITIAL_WINDOW];
+        RequestDecoder owner; // the decoder whose read the bytes mirror
+    }
+
+    private static final FastThreadLocal<Window> WINDOWS = new FastThreadLocal<>() {
+        @Override
+        protected Window initialValue() {
+            return new Window();
+        }
+    };
 
     private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, ENDED, FAILED }
 
@@ -82,7 +100,8 @@ public final class RequestDecoder {
     private int scan;           // where the next unread line starts, relative to buf.readerIndex()
     private int headersStart;   // where the header block starts, relative to buf.readerIndex()
     private Request request = new Request();
-    private byte[] window = new byte[INITIAL_WINDOW]; // input bytes [windowStart, windowEnd), see lineFeed
+    private Window shared;        // the thread's window, taken at each feed
+    private byte[] window;        // its bytes: input bytes [windowStart, windowEnd), see lineFeed
     private int windowStart;
     private int windowEnd;
 
@@ -129,6 +148,9 @@ public final class RequestDecoder {
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
     public void feed(ByteBuf in) {
         windowEnd = windowStart; // the window mirrors the previous read's buffer
+        shared = WINDOWS.get();
+        shared.owner = this;
+        window = shared.bytes;
         if (cumulation == null) {
             buf = in;
         } else {
@@ -381,9 +403,13 @@ public final class RequestDecoder {
         int base = buf.readerIndex();
         int from = base + scan;
         int room = limits.maxHeaderBytes() - (scan - headersStart); // what the block may still take
-        int lf = lineFeed(from, room);
-        if (lf < 0) {
-            return buf.writerIndex() - from > room && fail(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
+        int lf = cleanFieldLine(from, room);
+        boolean clean = lf >= 0; // no control byte in the line but HTAB: its value needs no second look
+        if (!clean) {
+            lf = lineFeed(from, room);
+            if (lf < 0) {
+                return buf.writerIndex() - from > room && fail(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
+            }
         }
         scan = lf + 1 - base;
         byte[] w = window;
@@ -407,7 +433,7 @@ public final class RequestDecoder {
         while (valueEnd > valueStart && Ascii.isWhitespace(w[valueEnd - 1])) {
             valueEnd--;
         }
-        if (Ascii.invalidFieldValue(w, valueStart, valueEnd) >= 0) {
+        if (!clean && Ascii.invalidFieldValue(w, valueStart, valueEnd) >= 0) {
             return fail(HttpStatus.BAD_REQUEST, "invalid character in header value");
         }
         if (request.headerCount == limits.maxHeaders()) {
@@ -624,6 +650,11 @@ public final class RequestDecoder {
      */
     private int lineFeed(int from, int limit) {
         int to = Math.min(buf.writerIndex(), from + limit);
+        if (shared.owner != this) { // another decoder of this thread used the window since feed
+            shared.owner = this;
+            window = shared.bytes;
+            windowEnd = windowStart;
+        }
         for (;;) {
             if (from >= windowStart && from < windowEnd) {
                 int lf = Ascii.indexOf(window, from - windowStart, Math.min(to, windowEnd) - windowStart, LF);
@@ -634,7 +665,7 @@ public final class RequestDecoder {
                     return -1;
                 }
                 if (windowStart == from) {
-                    window = new byte[window.length * 2]; // the line fills the window: it is long, not endless
+                    window = shared.bytes = new byte[window.length * 2]; // the line fills it: long, not endless
                 }
             }
             int length = Math.min(buf.writerIndex() - from, window.length);
@@ -644,6 +675,37 @@ public final class RequestDecoder {
             buf.getBytes(from, window, 0, length);
             windowStart = from;
             windowEnd = from + length;
+        }
+    }
+
+    /**
+     * The common header line in one pass: the index of its LF when the line lies within the window and holds no
+     * control byte but HTAB and its CRLF (or bare LF) end, else -1, and {@link #lineFeed} takes the line in the
+     * general way (a line across reads, past the limit, or with a byte that is an error).
+     */
+    private int cleanFieldLine(int from, int limit) {
+        if (from < windowStart || from >= windowEnd || shared.owner != this) {
+            return -1;
+        }
+        byte[] w = window;
+        int to = Math.min(Math.min(buf.writerIndex(), from + limit), windowEnd) - windowStart;
+        int i = from - windowStart;
+        for (;;) {
+            i = Ascii.firstControl(w, i, to);
+            if (i < 0) {
+                return -1;
+            }
+            byte b = w[i];
+            if (b == LF) {
+                return windowStart + i;
+            }
+            if (b == CR) {
+                return i + 1 < to && w[i + 1] == LF ? windowStart + i + 1 : -1;
+            }
+            if (b != Ascii.HTAB) {
+                return -1;
+            }
+            i++;
         }
     }
 

@@ -178,6 +178,9 @@ class RequestDecoderTest {
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nX: a\\r\\n b\\r\\n\\r\\n | 400",
         "GET / HTTP/1.1\\r\\nHost: a\\u0000b\\r\\n\\r\\n           | 400",
         "GET / HTTP/1.1\\r\\nHost: a\\rb\\r\\n\\r\\n               | 400",
+        "GET / HTTP/1.1\\r\\nHost: a\\u007fb\\r\\n\\r\\n           | 400",
+        "GET / HTTP/1.1\\r\\nHost: a\\r\\nX: a\\t\\u0001\\r\\n\\r\\n    | 400",
+        "GET / HTTP/1.1\\r\\nHost: a\\r\\nX: a\\r\\r\\n\\r\\n        | 400",
         "GET / HTTP/1.1\\r\\n\\r\\n                                | 400",
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n      | 400",
         "GET / HTTP/2.0\\r\\nHost: a\\r\\n\\r\\n                   | 505",
@@ -265,7 +268,43 @@ class RequestDecoderTest {
         decoder.release();
     }
 
+    @Test
+    void keepsTabsAndObsTextInValuesAndTrimsTheirWhitespace() {
+        String input = "GET / HTTP/1.1\r\nHost: a\r\nX: \t a\tb \u00e9\t \r\nY:\r\n\r\n";
+        StepVerifier.create(decode(List.of(input)))
+                .expectNext("GET / HTTP/1.1|Host=a|X=a\tb \u00e9|Y=|body=|keepAlive=true")
+                .verifyComplete();
+    }
+
+    @Test
+    void decodersOfOneThreadTakeTurnsWithTheirScratchWindow() {
+        // A thread's connections share the window lines are parsed in: a decoder that another one interrupted
+        // between two polls of a read must not parse that one's bytes as its own.
+        RequestDecoder a = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT);
+        RequestDecoder b = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT);
+        ByteBuf readA = ALLOC.directBuffer().writeBytes((GET + POST + GET).getBytes(ISO_8859_1));
+        ByteBuf readB = ALLOC.directBuffer().writeBytes((POST + GET.substring(0, 30)).getBytes(ISO_8859_1));
+        try {
+            a.feed(readA);
+            assertEquals(GET_SUMMARY, summary(a.poll()));
+            b.feed(readB);
+            assertEquals(POST_SUMMARY, summary(b.poll()));
+            assertEquals(POST_SUMMARY, summary(a.poll()));
+            assertNull(b.poll());
+            assertEquals(GET_SUMMARY, summary(a.poll()));
+            assertNull(a.poll());
+            a.endRead();
+            b.endRead();
+        } finally {
+            readA.release();
+            readB.release();
+            a.release();
+            b.release();
+        }
+    }
+
     private static String unescape(String s) {
-        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000").replace("\\u0001", "\u0001");
+        return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\u0000", "\u0000").replace("\\u0001", "\u0001")
+                .replace("\\u007f", "\u007f").replace("\\t", "\t");
     }
 }
