@@ -17,7 +17,8 @@ final class BenchReport {
 
     /** How the numbers were produced, for the reader to reproduce them. */
     record Setup(String harnessCommand, Map<String, String> wrkCommands, Map<String, String> serverCommands,
-                 String baseline, int warmupSeconds, int durationSeconds, String fdLimit, String nginxConfig,
+                 String baseline, int warmupRuns, int warmupSeconds, int durationSeconds, String fdLimit,
+                 String nginxConfig,
                  String chartFile) {}
 
     private BenchReport() {}
@@ -34,9 +35,10 @@ final class BenchReport {
                 .append("`\n\n");
         md.append(String.format(Locale.ROOT, "%d round(s). In each, every scenario runs every server in turn, the "
                 + "order reversed every other round. Each run starts the server as a fresh process, warms it up with "
-                + "a discarded wrk run of %ds, pauses %dms, then measures %ds. wrk (one thread) and the server "
-                + "share the machine. %s%n", results.rounds(), setup.warmupSeconds(), Harness.DRAIN_MILLIS,
-                setup.durationSeconds(), setup.fdLimit()));
+                + "%d discarded wrk run(s) of %ds, each on new connections and followed by a %dms pause, then "
+                + "measures %ds. wrk (one thread) and the server share the machine. %s%n", results.rounds(),
+                setup.warmupRuns(), setup.warmupSeconds(), Harness.DRAIN_MILLIS, setup.durationSeconds(),
+                setup.fdLimit()));
         summary(md, setup, results);
         for (Scenario scenario : results.scenarios()) {
             scenario(md, setup, results, scenario);

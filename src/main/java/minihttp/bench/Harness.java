@@ -55,9 +55,16 @@ public final class Harness implements Callable<Integer> {
     private static final int FD_HEADROOM = 256;
     private static final int DEFAULT_ROUNDS = 3;
     private static final int DEFAULT_WARMUP = 5;
+    /**
+     * Two warm-up runs, as TechEmpower's primer and warm-up: the first run's connections closing at its end
+     * deoptimises JIT-compiled read paths of every JVM server, and the second lets them compile again before the
+     * measured run rather than during it.
+     */
+    private static final int DEFAULT_WARMUP_RUNS = 2;
     private static final int DEFAULT_DURATION = 10;
     private static final int QUICK_ROUNDS = 1;
     private static final int QUICK_WARMUP = 1;
+    private static final int QUICK_WARMUP_RUNS = 1;
     private static final int QUICK_DURATION = 2;
     private static final Pattern SHELL_SAFE = Pattern.compile("[\\w./:=,+<>@%-]+");
 
@@ -68,6 +75,9 @@ public final class Harness implements Callable<Integer> {
     private Integer rounds;
     @Option(names = "--warmup", description = "Unrecorded warm-up seconds per run (default " + DEFAULT_WARMUP + ").")
     private Integer warmup;
+    @Option(names = "--warmup-runs", description = "Warm-up runs per run, each on new connections (default "
+            + DEFAULT_WARMUP_RUNS + ").")
+    private Integer warmupRuns;
     @Option(names = "--duration", description = "Measured seconds per run (default " + DEFAULT_DURATION + ").")
     private Integer duration;
     @Option(names = "--threads", defaultValue = "1",
@@ -97,6 +107,7 @@ public final class Harness implements Callable<Integer> {
     private String wrk;
     private int roundCount;
     private int warmupSeconds;
+    private int warmupRunCount;
     private int durationSeconds;
 
     private Harness(String[] args) {
@@ -124,6 +135,7 @@ public final class Harness implements Callable<Integer> {
         }
         roundCount = pick(rounds, QUICK_ROUNDS, DEFAULT_ROUNDS);
         warmupSeconds = pick(warmup, QUICK_WARMUP, DEFAULT_WARMUP);
+        warmupRunCount = warmupSeconds > 0 ? pick(warmupRuns, QUICK_WARMUP_RUNS, DEFAULT_WARMUP_RUNS) : 0;
         durationSeconds = pick(duration, QUICK_DURATION, DEFAULT_DURATION);
         List<ServerSpec> defaults = catalog();
         List<ServerSpec> known = new ArrayList<>(defaults);
@@ -133,11 +145,11 @@ public final class Harness implements Callable<Integer> {
         List<Scenario> scenarios = select(Scenario.ALL, Scenario::name, wantedScenarios);
         boolean uniqueNames = known.stream().map(ServerSpec::name).distinct().count() == known.size();
         if (servers == null || scenarios == null || !uniqueNames || roundCount < 1 || durationSeconds < 1
-                || warmupSeconds < 0 || threads < 1 || loops < 1) {
+                || warmupSeconds < 0 || warmupRunCount < 0 || threads < 1 || loops < 1) {
             System.err.println("bad options: --servers takes distinct names from " + known.stream()
                     .map(ServerSpec::name).toList() + ", --scenarios from " + Scenario.ALL.stream()
                     .map(Scenario::name).toList() + "; --rounds, --duration, --threads, --loops at least 1, "
-                    + "--warmup at least 0");
+                    + "--warmup and --warmup-runs at least 0");
             return 2;
         }
         // Ctrl-C must not leave a server or wrk running behind the harness.
@@ -226,7 +238,7 @@ public final class Harness implements Callable<Integer> {
             try (ServerProcess process = ServerProcess.start(server.name(), command, server.printsReadyLine(),
                     port)) {
                 String url = (scenario.tls() ? "https" : "http") + "://127.0.0.1:" + port + "/plaintext";
-                if (warmupSeconds > 0) {
+                for (int i = 0; i < warmupRunCount; i++) {
                     // A cold server may answer nothing yet: only the measured run has to see responses.
                     runWrk(wrkCommand(wrk, scenario, warmupSeconds, url), warmupSeconds, false);
                     // wrk quits with a pipelined batch in flight on every connection; let the server finish
@@ -363,7 +375,7 @@ public final class Harness implements Callable<Integer> {
         String nginxConfig = servers.stream().anyMatch(s -> s instanceof NginxServer)
                 ? NginxServer.config(0, threads, Path.of("<dir>")).replace(":0 ", ":<port> ") : null;
         String harness = "java -cp " + jar + " " + Harness.class.getName() + " " + shell(Arrays.asList(args));
-        return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, BASELINE, warmupSeconds,
+        return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, BASELINE, warmupRunCount, warmupSeconds,
                 durationSeconds, fdLimit, nginxConfig, chartFile);
     }
 
@@ -374,8 +386,8 @@ public final class Harness implements Callable<Integer> {
     private String timeLeft(long startedNanos, int done, int total) {
         Duration perRun = done > 0
                 ? Duration.ofNanos((System.nanoTime() - startedNanos) / done)
-                : Duration.ofSeconds(warmupSeconds + durationSeconds + RUN_OVERHEAD_SECONDS)
-                        .plusMillis(warmupSeconds > 0 ? DRAIN_MILLIS : 0);
+                : Duration.ofSeconds((long) warmupRunCount * warmupSeconds + durationSeconds + RUN_OVERHEAD_SECONDS)
+                        .plusMillis(warmupRunCount * DRAIN_MILLIS);
         Duration left = perRun.multipliedBy(total - done);
         return String.format("~%dm%02ds", left.toMinutes(), left.toSecondsPart());
     }

@@ -56,6 +56,8 @@ final class Ascii {
     private static final int WORD = Long.BYTES;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
+    /** The bit that tells lower from upper case in ASCII letters, in every byte. */
+    private static final long CASE_BITS = 0x2020202020202020L;
 
     private Ascii() {}
 
@@ -114,9 +116,7 @@ final class Ascii {
             long x = (long) WORD_LE.get(bytes, i) ^ pattern;
             long zeros = (x - ONES) & ~x & HIGH_BITS;
             if (zeros != 0) {
-                // Little-endian, so the lowest flagged byte comes first in memory and is a true match: borrows
-                // only carry upwards, into later bytes.
-                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+                return i + firstFlagged(zeros);
             }
         }
         for (; i < to; i++) {
@@ -134,13 +134,18 @@ final class Ascii {
      */
     static int firstControl(byte[] bytes, int from, int to) {
         int i = from;
+        // Two words per step: header values are long enough that halving the branches pays.
+        for (; i + 2 * WORD <= to; i += 2 * WORD) {
+            long low = controls((long) WORD_LE.get(bytes, i));
+            long high = controls((long) WORD_LE.get(bytes, i + WORD));
+            if ((low | high) != 0) {
+                return low != 0 ? i + firstFlagged(low) : i + WORD + firstFlagged(high);
+            }
+        }
         for (; i + WORD <= to; i += WORD) {
-            long word = (long) WORD_LE.get(bytes, i);
-            long del = word ^ (ONES * 0x7f);
-            long flags = ((word - ONES * 0x20) & ~word | (del - ONES) & ~del) & HIGH_BITS;
+            long flags = controls((long) WORD_LE.get(bytes, i));
             if (flags != 0) {
-                // Little-endian: the lowest flag of each test is a true match (borrows only carry upwards).
-                return i + (Long.numberOfTrailingZeros(flags) >>> 3);
+                return i + firstFlagged(flags);
             }
         }
         for (; i < to; i++) {
@@ -150,6 +155,17 @@ final class Ascii {
             }
         }
         return -1;
+    }
+
+    /** The high bit of each control byte of a little-endian {@code word}; the lowest one set is a true match. */
+    private static long controls(long word) {
+        long del = word ^ (ONES * 0x7f);
+        return ((word - ONES * 0x20) & ~word | (del - ONES) & ~del) & HIGH_BITS;
+    }
+
+    /** The index in its word of the lowest flagged byte (little-endian: borrows only carry upwards). */
+    private static int firstFlagged(long flags) {
+        return Long.numberOfTrailingZeros(flags) >>> 3;
     }
 
     /** Whether a byte of {@code word} is below {@code n} (at most 0x80); exact, as in "Bit Twiddling Hacks". */
@@ -211,7 +227,13 @@ final class Ascii {
         if (to - from != n) {
             return false;
         }
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (; i + WORD <= n; i += WORD) {
+            if ((word(bytes, from + i) | CASE_BITS) != word(name, i)) {
+                return false;
+            }
+        }
+        for (; i < n; i++) {
             if ((bytes[from + i] | 0x20) != name[i]) {
                 return false;
             }

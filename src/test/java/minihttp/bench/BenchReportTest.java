@@ -41,7 +41,7 @@ class BenchReportTest {
         servers.put("raw-netty", "java raw");
         servers.put("vertx", "java vertx");
         return new BenchReport.Setup("java -cp target/minihttp.jar minihttp.bench.Harness --quick", wrk, servers,
-                "raw-netty", 1, 2, "fd limit 20000.", "worker_processes 1;\n", "bench-results.svg");
+                "raw-netty", 1, 1, 2, "fd limit 20000.", "worker_processes 1;\n", "bench-results.svg");
     }
 
     @Test
