@@ -25,6 +25,13 @@ public final class Response {
     private final byte[] tail;
     private final ByteBuf bodyBuf;
     private final int contentLength;
+    /** The Date value this response was last encoded with: a hint, so racy writes from many threads are harmless. */
+    private byte[] lastDate;
+    /** The whole encoding for one Date value, once this response was encoded twice in the same second. */
+    private volatile Whole whole;
+
+    /** Head, Date value and tail in one array, for the one Date value {@code date} (compared by identity). */
+    private record Whole(byte[] date, byte[] bytes) {}
 
     private Response(HttpStatus status, StringBuilder headers, byte[] body, ByteBuf bodyBuf) {
         this.status = status;
@@ -88,6 +95,26 @@ public final class Response {
     }
 
     /** Status line and headers, each line ending in CRLF, then {@code "Date: "} waiting for its value. */
+    /**
+     * The whole encoding of this response with {@code date}, from {@link DateCache#bytes()} (which hands out one
+     * array per second), or {@code null} while it is not worth building: a response answered again and again,
+     * as a constant one is, is then written with one copy instead of three, and a response answered once costs
+     * one field write. Only for a body of bytes and no {@code Connection} header.
+     */
+    byte[] whole(byte[] date) {
+        Whole w = whole;
+        if (w != null && w.date == date) {
+            return w.bytes;
+        }
+        if (lastDate != date || bodyBuf != null) {
+            lastDate = date;
+            return null;
+        }
+        byte[] bytes = concat(head, date, tail);
+        whole = new Whole(date, bytes);
+        return bytes;
+    }
+
     byte[] head() {
         return head;
     }

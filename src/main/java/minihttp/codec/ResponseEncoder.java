@@ -42,6 +42,13 @@ public final class ResponseEncoder {
      * batch; {@code connection} is the {@code Connection} header, if any.
      */
     public static void encode(Response response, ByteBuf out, byte[] date, ConnectionHeader connection) {
+        if (connection == ConnectionHeader.NONE) {
+            byte[] whole = response.whole(date);
+            if (whole != null) {
+                out.writeBytes(whole);
+                return;
+            }
+        }
         byte[] head = response.head();
         byte[] tail = response.tail();
         ByteBuf bodyBuf = response.bodyBuf();

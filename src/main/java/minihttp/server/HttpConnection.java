@@ -92,9 +92,11 @@ final class HttpConnection {
                     if (!batch.isEmpty()) {
                         sink.next(batch);
                     }
+                    if (batch.last()) {
+                        sink.complete(); // cancels the inbound: nothing is read after the last batch
+                    }
                 })
                 .concatWith(Mono.fromSupplier(connection::onInboundEnd))
-                .takeUntil(Batch::last)
                 .doFinally(signal -> connection.releaseDecoder())
                 .concatMap(connection::output, BATCHES_AHEAD)
                 .map(Batch::takeOutput)
@@ -181,7 +183,7 @@ final class HttpConnection {
 
     /** The inbound ended: after a deadline with a request unfinished, one more batch answers it with 408. */
     private Batch onInboundEnd() {
-        if (!timedOut) {
+        if (!timedOut || lastBatch != null && lastBatch.last()) {
             return null;
         }
         Batch batch = new Batch(alloc, 0);

@@ -37,6 +37,28 @@ class ResponseEncoderTest {
     }
 
     @Test
+    void aResponseAnsweredAgainIsWrittenWholeWithTheCurrentDate() {
+        // The second encode in one second builds the whole encoding and later ones copy it: the bytes must not
+        // change, a Connection header must still be added, and a new second's Date must show.
+        Response response = Response.text("Hello, World!");
+        String expected = encode(response, NONE);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected, encode(response, NONE));
+        }
+        assertTrue(encode(response, CLOSE).contains("\r\nConnection: close\r\n"));
+        byte[] nextSecond = "Sun, 22 Nov 2026 08:00:01 GMT".getBytes(US_ASCII);
+        for (int i = 0; i < 3; i++) {
+            ByteBuf out = PooledByteBufAllocator.DEFAULT.directBuffer();
+            try {
+                ResponseEncoder.encode(response, out, nextSecond, NONE);
+                assertEquals(expected.replace("08:00:00", "08:00:01"), out.toString(US_ASCII));
+            } finally {
+                out.release();
+            }
+        }
+    }
+
+    @Test
     void addsConnectionCloseWhenTheConnectionEnds() {
         String encoded = encode(Response.text(HttpStatus.BAD_REQUEST, "bad\n"), CLOSE);
         assertTrue(encoded.startsWith("HTTP/1.1 400 Bad Request\r\n"), encoded);
