@@ -100,8 +100,7 @@ public final class RequestDecoder {
     private int scan;           // where the next unread line starts, relative to buf.readerIndex()
     private int headersStart;   // where the header block starts, relative to buf.readerIndex()
     private Request request = new Request();
-    private Window shared;        // the thread's window, taken at each feed
-    private byte[] window;        // its bytes: input bytes [windowStart, windowEnd), see lineFeed
+    private Window shared;        // the thread's window, taken at each feed: input bytes [windowStart, windowEnd)
     private int windowStart;
     private int windowEnd;
 
@@ -147,10 +146,8 @@ public final class RequestDecoder {
 
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
     public void feed(ByteBuf in) {
-        windowEnd = windowStart; // the window mirrors the previous read's buffer
+        windowEnd = windowStart; // nothing of this read is in the window yet
         shared = WINDOWS.get();
-        shared.owner = this;
-        window = shared.bytes;
         if (cumulation == null) {
             buf = in;
         } else {
@@ -343,7 +340,7 @@ public final class RequestDecoder {
             }
             return false;
         }
-        byte[] w = window;
+        byte[] w = shared.bytes;
         int start = from - windowStart;
         int end = lineEnd(start, lf - windowStart);
         if (end == start) {
@@ -412,7 +409,7 @@ public final class RequestDecoder {
             }
         }
         scan = lf + 1 - base;
-        byte[] w = window;
+        byte[] w = shared.bytes;
         int start = from - windowStart;
         int end = lineEnd(start, lf - windowStart);
         if (end == start) {
@@ -638,7 +635,7 @@ public final class RequestDecoder {
 
     /** The end of a line's content in the window: before CRLF, or before a bare LF (RFC 9112 section 2.2). */
     private int lineEnd(int start, int lf) {
-        return lf > start && window[lf - 1] == CR ? lf - 1 : lf;
+        return lf > start && shared.bytes[lf - 1] == CR ? lf - 1 : lf;
     }
 
     /**
@@ -650,13 +647,9 @@ public final class RequestDecoder {
      */
     private int lineFeed(int from, int limit) {
         int to = Math.min(buf.writerIndex(), from + limit);
-        if (shared.owner != this) { // another decoder of this thread used the window since feed
-            shared.owner = this;
-            window = shared.bytes;
-            windowEnd = windowStart;
-        }
         for (;;) {
-            if (from >= windowStart && from < windowEnd) {
+            if (windowHolds(from)) {
+                byte[] window = shared.bytes;
                 int lf = Ascii.indexOf(window, from - windowStart, Math.min(to, windowEnd) - windowStart, LF);
                 if (lf >= 0) {
                     return windowStart + lf;
@@ -665,17 +658,27 @@ public final class RequestDecoder {
                     return -1;
                 }
                 if (windowStart == from) {
-                    window = shared.bytes = new byte[window.length * 2]; // the line fills it: long, not endless
+                    shared.bytes = new byte[window.length * 2]; // the line fills the window: long, not endless
                 }
             }
+            byte[] window = shared.bytes;
             int length = Math.min(buf.writerIndex() - from, window.length);
             if (length == 0) {
                 return -1;
             }
             buf.getBytes(from, window, 0, length);
+            shared.owner = this;
             windowStart = from;
             windowEnd = from + length;
         }
+    }
+
+    /**
+     * Whether the window holds the input byte at {@code from}: this decoder filled it last (another one of the
+     * thread may have since) and during this read ({@link #feed} empties the range).
+     */
+    private boolean windowHolds(int from) {
+        return from >= windowStart && from < windowEnd && shared.owner == this;
     }
 
     /**
@@ -684,10 +687,10 @@ public final class RequestDecoder {
      * general way (a line across reads, past the limit, or with a byte that is an error).
      */
     private int cleanFieldLine(int from, int limit) {
-        if (from < windowStart || from >= windowEnd || shared.owner != this) {
+        if (!windowHolds(from)) {
             return -1;
         }
-        byte[] w = window;
+        byte[] w = shared.bytes;
         int to = Math.min(Math.min(buf.writerIndex(), from + limit), windowEnd) - windowStart;
         int i = from - windowStart;
         for (;;) {
@@ -735,7 +738,7 @@ public final class RequestDecoder {
                     : false;
         }
         continueNeeded = false;
-        byte[] w = window;
+        byte[] w = shared.bytes;
         int start = from - windowStart;
         int end = lf - windowStart - 1;
         if (end < start || w[end] != CR) {
@@ -818,7 +821,7 @@ public final class RequestDecoder {
         if (lf < 0) {
             return buf.writerIndex() - from > room && bodyFail(HttpStatus.HEADERS_TOO_LARGE, "trailer section too large");
         }
-        byte[] w = window;
+        byte[] w = shared.bytes;
         int start = from - windowStart;
         int end = lf - windowStart - 1;
         if (end < start || w[end] != CR) {
