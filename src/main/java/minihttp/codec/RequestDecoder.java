@@ -176,7 +176,7 @@ public final class RequestDecoder {
                     }
                 }
                 case HEADERS -> {
-                    if (!headerLine()) {
+                    if (!headerLines()) {
                         return null;
                     }
                     if (stream != null && state != State.HEADERS) {
@@ -396,32 +396,70 @@ public final class RequestDecoder {
         return true;
     }
 
-    private boolean headerLine() {
+    /**
+     * The header lines of this read, up to the empty line that ends the block: one call parses them all, as long as
+     * they are here. Lines in the window that are clean (a token, a colon and a value without control bytes, HTAB
+     * aside) are delimited and validated in one pass each, with the window's bounds read once; any other line
+     * (across reads, past the limit, or with a byte that is an error) is taken by {@link #lineFeed} and checked in
+     * full.
+     */
+    private boolean headerLines() {
         int base = buf.readerIndex();
-        int from = base + scan;
-        int room = limits.maxHeaderBytes() - (scan - headersStart); // what the block may still take
-        int lf = cleanFieldLine(from, room);
-        boolean clean = lf >= 0; // no control byte in the line but HTAB: its value needs no second look
-        if (!clean) {
-            lf = lineFeed(from, room);
+        int blockEnd = base + headersStart + limits.maxHeaderBytes(); // the block may not reach past this input index
+        for (;;) {
+            if (windowHolds(base + scan)) {
+                byte[] w = shared.bytes;
+                int offset = windowStart - base; // from window indices to request offsets
+                int to = Math.min(Math.min(buf.writerIndex(), blockEnd), windowEnd) - windowStart;
+                int start = scan - offset;
+                for (;;) {
+                    int colon = Ascii.tokenEnd(w, start, to);
+                    int lf = colon > start && colon < to && w[colon] == COLON ? cleanValueLineFeed(w, colon + 1, to) : -1;
+                    if (lf < 0) {
+                        break;
+                    }
+                    if (!field(w, start, colon, lineEnd(start, lf), offset, true)) {
+                        return false;
+                    }
+                    start = lf + 1;
+                }
+                scan = start + offset;
+                if (start + 1 < to && w[start] == CR && w[start + 1] == LF) {
+                    scan += CRLF_LENGTH;
+                    return endOfHeaders();
+                }
+            }
+            int from = base + scan;
+            int lf = lineFeed(from, blockEnd - from);
             if (lf < 0) {
-                return buf.writerIndex() - from > room && fail(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
+                return buf.writerIndex() > blockEnd && fail(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
+            }
+            scan = lf + 1 - base;
+            byte[] w = shared.bytes;
+            int start = from - windowStart;
+            int end = lineEnd(start, lf - windowStart);
+            if (end == start) {
+                return endOfHeaders();
+            }
+            if (Ascii.isWhitespace(w[start])) {
+                return fail(HttpStatus.BAD_REQUEST, "obsolete line folding or whitespace before a header");
+            }
+            int colon = Ascii.tokenEnd(w, start, end);
+            if (colon == start || colon == end || w[colon] != COLON) {
+                return fail(HttpStatus.BAD_REQUEST, "malformed header name");
+            }
+            if (!field(w, start, colon, end, windowStart - base, false)) {
+                return false;
             }
         }
-        scan = lf + 1 - base;
-        byte[] w = shared.bytes;
-        int start = from - windowStart;
-        int end = lineEnd(start, lf - windowStart);
-        if (end == start) {
-            return endOfHeaders();
-        }
-        if (Ascii.isWhitespace(w[start])) {
-            return fail(HttpStatus.BAD_REQUEST, "obsolete line folding or whitespace before a header");
-        }
-        int colon = Ascii.tokenEnd(w, start, end);
-        if (colon == start || colon == end || w[colon] != COLON) {
-            return fail(HttpStatus.BAD_REQUEST, "malformed header name");
-        }
+    }
+
+    /**
+     * Records the field line {@code w[start, end)} whose name ends at {@code colon}, and notes it if it frames the
+     * message; {@code offset} turns window indices into request offsets. A value not known to be {@code clean} is
+     * checked for bytes that cannot be in one.
+     */
+    private boolean field(byte[] w, int start, int colon, int end, int offset, boolean clean) {
         int valueStart = colon + 1;
         int valueEnd = end;
         while (valueStart < valueEnd && Ascii.isWhitespace(w[valueStart])) {
@@ -436,7 +474,6 @@ public final class RequestDecoder {
         if (request.headerCount == limits.maxHeaders()) {
             return fail(HttpStatus.HEADERS_TOO_LARGE, "too many headers");
         }
-        int offset = windowStart - base; // from window indices to request offsets
         request.addHeader(start + offset, colon + offset, valueStart + offset, valueEnd + offset);
         return framingHeader(w, start, colon, valueStart, valueEnd);
     }
@@ -682,17 +719,10 @@ public final class RequestDecoder {
     }
 
     /**
-     * The common header line in one pass: the index of its LF when the line lies within the window and holds no
-     * control byte but HTAB and its CRLF (or bare LF) end, else -1, and {@link #lineFeed} takes the line in the
-     * general way (a line across reads, past the limit, or with a byte that is an error).
+     * The window index of the LF that ends a clean field value starting at {@code i}: one with no control byte but
+     * HTAB before its CRLF (or bare LF), found before {@code to}; else -1.
      */
-    private int cleanFieldLine(int from, int limit) {
-        if (!windowHolds(from)) {
-            return -1;
-        }
-        byte[] w = shared.bytes;
-        int to = Math.min(Math.min(buf.writerIndex(), from + limit), windowEnd) - windowStart;
-        int i = from - windowStart;
+    private static int cleanValueLineFeed(byte[] w, int i, int to) {
         for (;;) {
             i = Ascii.firstControl(w, i, to);
             if (i < 0) {
@@ -700,10 +730,10 @@ public final class RequestDecoder {
             }
             byte b = w[i];
             if (b == LF) {
-                return windowStart + i;
+                return i;
             }
             if (b == CR) {
-                return i + 1 < to && w[i + 1] == LF ? windowStart + i + 1 : -1;
+                return i + 1 < to && w[i + 1] == LF ? i + 1 : -1;
             }
             if (b != Ascii.HTAB) {
                 return -1;
