@@ -66,8 +66,6 @@ public final class RequestDecoder {
     private static final long HTTP_SLASH = 0x485454502F000000L; // "HTTP/" in the high five bytes of a long
     private static final long HTTP_SLASH_MASK = 0xFFFFFFFFFF000000L;
     private static final int VERSION_LENGTH = 8;
-    /** {@code M / HTTP/1.1}: a one-byte method and target, two spaces and the version. */
-    private static final int MIN_REQUEST_LINE = 1 + 1 + 1 + 1 + VERSION_LENGTH;
     private static final int MAX_CONTENT_LENGTH_DIGITS = 18; // below Long.MAX_VALUE, so parsing cannot overflow
     private static final int MIN_CUMULATION = 256;
     /** A chunk-size line, extensions included: generous, but bounded so that a client cannot make us buffer. */
@@ -330,45 +328,91 @@ public final class RequestDecoder {
         }
     }
 
+    /**
+     * {@code method SP request-target SP HTTP-version CRLF}. A line in the window is parsed as it is scanned, its end
+     * found where the grammar puts it; only when that fails (the line is not all here, or it is malformed) is the
+     * line feed searched for, to tell waiting from an error, and the line parsed again up to it to name the error.
+     */
     private boolean requestLine() {
         int from = buf.readerIndex();
-        int lf = lineFeed(from, limits.maxRequestLine() + CRLF_LENGTH);
+        int limit = limits.maxRequestLine() + CRLF_LENGTH;
+        int lf = -1;
+        if (windowHolds(from)) {
+            // Within maxRequestLine + 1 bytes, a line that parses is not too long, whichever its line ending.
+            int to = Math.min(Math.min(buf.writerIndex(), from + limits.maxRequestLine() + 1), windowEnd) - windowStart;
+            lf = parseRequestLine(from - windowStart, to, false);
+        }
         if (lf < 0) {
-            // + 1: the CR of a line at the limit may already be here without its LF.
-            if (buf.readableBytes() > limits.maxRequestLine() + 1) {
-                fail(HttpStatus.URI_TOO_LONG, "request line too long");
+            int known = lineFeed(from, limit);
+            if (known < 0) {
+                // + 1: the CR of a line at the limit may already be here without its LF.
+                if (buf.readableBytes() > limits.maxRequestLine() + 1) {
+                    fail(HttpStatus.URI_TOO_LONG, "request line too long");
+                }
+                return false;
             }
-            return false;
+            int start = from - windowStart;
+            int end = lineEnd(start, known - windowStart);
+            if (end == start) {
+                buf.readerIndex(known + 1); // empty lines before a request line are ignored (RFC 9112 section 2.2)
+                return true;
+            }
+            if (end - start > limits.maxRequestLine()) {
+                return fail(HttpStatus.URI_TOO_LONG, "request line too long");
+            }
+            lf = parseRequestLine(start, known + 1 - windowStart, true);
+            if (lf < 0) {
+                return false;
+            }
         }
+        contentLength = -1;
+        transferEncoding = false;
+        chunkedCount = 0;
+        chunkedLast = false;
+        unknownCoding = false;
+        hostCount = 0;
+        connectionClose = false;
+        connectionKeepAlive = false;
+        expectContinue = false;
+        scan = lf + windowStart + 1 - from;
+        headersStart = scan;
+        state = State.HEADERS;
+        return true;
+    }
+
+    /**
+     * Parses the request line at window index {@code start}, which ends within {@code [start, to)}, into the
+     * request, and returns the window index of its LF; or returns -1, having failed with the status it earns when
+     * {@code report} is set (then {@code to} is just past the line's first LF).
+     */
+    private int parseRequestLine(int start, int to, boolean report) {
         byte[] w = shared.bytes;
-        int start = from - windowStart;
-        int end = lineEnd(start, lf - windowStart);
-        if (end == start) {
-            buf.readerIndex(lf + 1); // empty lines before a request line are ignored (RFC 9112 section 2.2)
-            return true;
+        int methodEnd = Ascii.tokenEnd(w, start, to);
+        if (methodEnd == start || methodEnd == to || w[methodEnd] != SP) {
+            return report ? failed(HttpStatus.BAD_REQUEST, "malformed request line") : -1;
         }
-        if (end - start > limits.maxRequestLine()) {
-            return fail(HttpStatus.URI_TOO_LONG, "request line too long");
-        }
-        if (end - start < MIN_REQUEST_LINE) {
-            return fail(HttpStatus.BAD_REQUEST, "malformed request line");
-        }
-        int methodEnd = Ascii.tokenEnd(w, start, end);
-        if (methodEnd == start || w[methodEnd] != SP) {
-            return fail(HttpStatus.BAD_REQUEST, "malformed request line");
-        }
-        // The version has a fixed length, so the target is everything between the method and it.
-        int versionStart = end - VERSION_LENGTH;
+        // The target ends at the first byte that cannot be in it, which must be the SP before the version.
         int targetStart = methodEnd + 1;
-        int targetEnd = versionStart - 1;
-        if (targetEnd <= targetStart || w[targetEnd] != SP || Ascii.invalidTarget(w, targetStart, targetEnd) >= 0) {
-            return fail(HttpStatus.BAD_REQUEST, "malformed request target");
+        int targetEnd = Ascii.invalidTarget(w, targetStart, to);
+        if (targetEnd <= targetStart || w[targetEnd] != SP || targetEnd + 1 + VERSION_LENGTH + 1 > to) {
+            return report ? failed(HttpStatus.BAD_REQUEST, "malformed request target") : -1;
         }
+        int versionStart = targetEnd + 1;
         long version = Ascii.word(w, versionStart);
         if (version != HTTP_1_1 && version != HTTP_1_0) {
+            if (!report) {
+                return -1;
+            }
             return isHttpVersion(w, versionStart, version)
-                    ? fail(HttpStatus.VERSION_NOT_SUPPORTED, "only HTTP/1.1 and HTTP/1.0 are supported")
-                    : fail(HttpStatus.BAD_REQUEST, "malformed HTTP version");
+                    ? failed(HttpStatus.VERSION_NOT_SUPPORTED, "only HTTP/1.1 and HTTP/1.0 are supported")
+                    : failed(HttpStatus.BAD_REQUEST, "malformed HTTP version");
+        }
+        int lf = versionStart + VERSION_LENGTH; // a bare LF, or the CR of a CRLF (RFC 9112 section 2.2)
+        if (w[lf] == CR && lf + 1 < to) {
+            lf++;
+        }
+        if (w[lf] != LF) {
+            return report ? failed(HttpStatus.BAD_REQUEST, "malformed request line") : -1;
         }
 
         Request r = request;
@@ -380,20 +424,7 @@ public final class RequestDecoder {
         int query = Ascii.indexOf(w, targetStart, targetEnd, (byte) '?');
         r.queryStart = query < 0 ? -1 : query - start;
         r.http11 = version == HTTP_1_1;
-
-        contentLength = -1;
-        transferEncoding = false;
-        chunkedCount = 0;
-        chunkedLast = false;
-        unknownCoding = false;
-        hostCount = 0;
-        connectionClose = false;
-        connectionKeepAlive = false;
-        expectContinue = false;
-        scan = lf + 1 - from;
-        headersStart = scan;
-        state = State.HEADERS;
-        return true;
+        return lf;
     }
 
     /**
@@ -919,6 +950,12 @@ public final class RequestDecoder {
     private static boolean isHttpVersion(byte[] w, int i, long version) {
         return (version & HTTP_SLASH_MASK) == HTTP_SLASH
                 && Ascii.isDigit(w[i + 5]) && w[i + 6] == '.' && Ascii.isDigit(w[i + 7]);
+    }
+
+    /** {@link #fail}, for parsers that return an index: -1. */
+    private int failed(HttpStatus status, String message) {
+        fail(status, message);
+        return -1;
     }
 
     private boolean fail(HttpStatus status, String message) {

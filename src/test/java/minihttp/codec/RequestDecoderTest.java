@@ -169,6 +169,10 @@ class RequestDecoderTest {
         "GET /\\r\\n\\r\\n                                         | 400",
         "GET  / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                  | 400",
         "GET / HTTP/1.1 \\r\\nHost: a\\r\\n\\r\\n                  | 400",
+        "GET /a b HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                | 400",
+        "GET / HTTP/1.1x\\r\\nHost: a\\r\\n\\r\\n                  | 400",
+        "GET / HTTP/1.1\\r\\r\\nHost: a\\r\\n\\r\\n                | 400",
+        "GET / HTTP/1.\\r\\nHost: a\\r\\n\\r\\n                   | 400",
         "G(T / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                   | 400",
         "GET /a\\u0001b HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n          | 400",
         "GET / HTTP/1.1\\rHost: a\\r\\n\\r\\n                      | 400",
@@ -200,6 +204,28 @@ class RequestDecoderTest {
     void answersMalformedInputWithAnErrorStatus(String escaped, int status) {
         String input = unescape(escaped.strip());
         StepVerifier.create(decode(List.of(input))).expectNext("ERROR " + status).verifyComplete();
+        // Behind a request in the same read, where lines are parsed before their end is looked for.
+        StepVerifier.create(decode(List.of("GET / HTTP/1.1\r\nHost: a\r\n\r\n" + input)))
+                .expectNext("GET / HTTP/1.1|Host=a|body=|keepAlive=true")
+                .expectNext("ERROR " + status).verifyComplete();
+    }
+
+    @Test
+    void takesARequestLineUpToTheLimitWhicheverItsLineEnding() {
+        int max = RequestDecoder.Limits.DEFAULT.maxRequestLine();
+        String target = "/" + "a".repeat(max - "GET  HTTP/1.1".length() - 1);
+        String atLimit = "GET " + target + " HTTP/1.1";
+        assertEquals(max, atLimit.length());
+        for (String ending : List.of("\r\n", "\n")) {
+            // Behind another request in the same read, as the first line of a read is found another way.
+            String first = "GET / HTTP/1.1" + ending + "Host: a" + ending + ending;
+            StepVerifier.create(decode(List.of(first + atLimit + ending + "Host: a" + ending + ending)))
+                    .expectNext("GET / HTTP/1.1|Host=a|body=|keepAlive=true")
+                    .expectNext("GET " + target + " HTTP/1.1|Host=a|body=|keepAlive=true").verifyComplete();
+            StepVerifier.create(decode(List.of(first + "GET /" + target + " HTTP/1.1" + ending + "Host: a" + ending + ending)))
+                    .expectNext("GET / HTTP/1.1|Host=a|body=|keepAlive=true")
+                    .expectNext("ERROR 414").verifyComplete();
+        }
     }
 
     @Test
