@@ -310,6 +310,14 @@ public final class RequestDecoder {
 
     /** Releases what the decoder holds, and fails a streamed body left unfinished; called when the connection ends. */
     public void release() {
+        release(HttpStatus.BAD_REQUEST, "connection closed before the end of the body");
+    }
+
+    /**
+     * Releases what the decoder holds; a streamed body left unfinished fails with {@code status}, which its service
+     * answers with (see {@link #streamingBody()}).
+     */
+    public void release(HttpStatus status, String message) {
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
@@ -323,9 +331,14 @@ public final class RequestDecoder {
         }
         if (stream != null) {
             BodyStream s = stream;
-            endStream(new BodyException(HttpStatus.BAD_REQUEST, "connection closed before the end of the body"));
+            endStream(new BodyException(status, message));
             s.discard();
         }
+    }
+
+    /** Whether the body being read is streamed to a service: its request is in the service's hands already. */
+    public boolean streamingBody() {
+        return stream != null;
     }
 
     /**

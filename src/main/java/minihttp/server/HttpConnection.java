@@ -3,7 +3,6 @@ package minihttp.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import minihttp.codec.HttpStatus;
@@ -59,7 +58,6 @@ final class HttpConnection {
     private final Service service;
     private final RequestDecoder decoder;
     private final ByteBufAllocator alloc;
-    private final EventLoop eventLoop;
     private final Connection connection;
     private final ConnectionTimer timer;
     private final WriteGate gate;
@@ -75,7 +73,6 @@ final class HttpConnection {
         this.connection = connection;
         Channel channel = connection.channel();
         this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel));
-        this.eventLoop = channel.eventLoop();
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
         this.gate = new WriteGate(channel, timer::outputDrained);
     }
@@ -86,9 +83,10 @@ final class HttpConnection {
         Connection[] accepted = new Connection[1];
         in.withConnection(c -> accepted[0] = c);
         HttpConnection connection = new HttpConnection(service, limits, out.alloc(), accepted[0], timeouts);
-        Flux<ByteBuf> writes = in.receive()
+        // receiveObject, not receive: a TCP channel's reads are ByteBufs already, and receive() would map each one.
+        Flux<ByteBuf> writes = in.receiveObject()
                 .<Batch>handle((read, sink) -> {
-                    Batch batch = connection.onRead(read);
+                    Batch batch = connection.onRead((ByteBuf) read);
                     if (!batch.isEmpty()) {
                         sink.next(batch);
                     }
@@ -97,7 +95,6 @@ final class HttpConnection {
                     }
                 })
                 .concatWith(Mono.fromSupplier(connection::onInboundEnd))
-                .doFinally(signal -> connection.releaseDecoder())
                 .concatMap(connection::output, BATCHES_AHEAD)
                 .map(Batch::takeOutput);
         connection.start(drain);
@@ -110,7 +107,10 @@ final class HttpConnection {
     private void start(Drain drain) {
         Channel channel = connection.channel();
         timer.start();
-        channel.closeFuture().addListener(closed -> timer.stop());
+        channel.closeFuture().addListener(closed -> {
+            timer.stop();
+            decoder.release(); // the inbound ended otherwise (an error, a cancel): the connection is closed after
+        });
         connection.addHandlerLast(WriteGate.NAME, gate);
         drain.register(channel, this);
         if (drain.draining()) {
@@ -182,9 +182,19 @@ final class HttpConnection {
         return pending ? output.doFinally(signal -> timer.serviceDone()) : output;
     }
 
-    /** The inbound ended: after a deadline with a request unfinished, one more batch answers it with 408. */
+    /**
+     * The inbound completed, on the event loop: nothing more is decoded, and after a deadline with a request
+     * unfinished, one more batch answers it with 408. A streamed body cut short fails its stream instead (with
+     * 408 after a deadline), and its service, which has the request already, answers it.
+     */
     private Batch onInboundEnd() {
-        if (!timedOut || lastBatch != null && lastBatch.last()) {
+        boolean answeredByService = decoder.streamingBody();
+        if (timedOut) {
+            decoder.release(HttpStatus.REQUEST_TIMEOUT, "request body not received in time");
+        } else {
+            decoder.release();
+        }
+        if (!timedOut || answeredByService || lastBatch != null && lastBatch.last()) {
             return null;
         }
         Batch batch = new Batch(alloc, 0);
@@ -295,15 +305,6 @@ final class HttpConnection {
             } else {
                 channel.eventLoop().execute(() -> channel.config().setAutoRead(autoRead));
             }
-        }
-    }
-
-    // The decoder belongs to the event loop; a cancel may arrive from the thread that completed a response.
-    private void releaseDecoder() {
-        if (eventLoop.inEventLoop()) {
-            decoder.release();
-        } else {
-            eventLoop.execute(decoder::release);
         }
     }
 }

@@ -23,6 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import minihttp.codec.Response;
+import minihttp.service.Router;
+import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -223,6 +226,24 @@ class TimeoutTest {
         assertRequestTimeout(client.read());
         assertTrue(since(from) >= 900, "408 after " + since(from) + " ms");
         assertTrue(client.closedByServer(2_000), "not closed after the 408");
+    }
+
+    @Test
+    void stalledStreamedBodyFailsItsStreamSoThatItsServiceAnswersOnceAndTheConnectionCloses() throws Exception {
+        server = HttpServer.create().port(0).threads(1).timeouts(timeouts(60_000, 60_000, 1_000))
+                .handle(Router.builder()
+                        .post("/count", Service.streaming(request -> request.bodyStream()
+                                .reduce(0L, (count, piece) -> count + piece.readableBytes())
+                                .map(count -> Response.text(Long.toString(count)))))
+                        .build())
+                .bind();
+        RawClient client = connect();
+        client.write("POST /count HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nhello");
+        assertFalse(client.closedByServer(700), "closed before the body timeout");
+        // The stream fails with 408 when the deadline ends the inbound; the service's failure is the one answer.
+        RawClient.Response answer = client.read();
+        assertEquals(408, answer.status(), answer.toString());
+        assertTrue(client.closedByServer(2_000), "not closed after the answer");
     }
 
     @Test
