@@ -36,7 +36,7 @@ public final class Router implements Service {
     public Mono<Response> call(Request request) {
         for (PathRoutes route : routes) {
             if (request.pathEquals(route.path)) { // a word-at-a-time compare, in place
-                Service service = route.byMethod.get(request.method());
+                Service service = route.byMethod[request.method().ordinal()];
                 return service != null ? service.call(request) : route.notAllowed;
             }
         }
@@ -47,15 +47,18 @@ public final class Router implements Service {
     public boolean streamsBody(Request request) {
         for (PathRoutes route : routes) {
             if (request.pathEquals(route.path)) {
-                Service service = route.byMethod.get(request.method());
+                Service service = route.byMethod[request.method().ordinal()];
                 return service != null && service.streamsBody(request);
             }
         }
         return false;
     }
 
-    /** The services of one path (as ASCII bytes), and its 405 response naming the methods it allows. */
-    private record PathRoutes(byte[] path, EnumMap<Method, Service> byMethod, Mono<Response> notAllowed) {}
+    /**
+     * The services of one path (as ASCII bytes), indexed by method ordinal (a plain array: EnumMap's lookup checks
+     * the key's class on every request), and its 405 response naming the methods it allows.
+     */
+    private record PathRoutes(byte[] path, Service[] byMethod, Mono<Response> notAllowed) {}
 
     /** Collects routes; {@link #build()} freezes them into a {@link Router}. */
     public static final class Builder {
@@ -91,7 +94,9 @@ public final class Router implements Service {
                         .contentType("text/plain")
                         .body("Method Not Allowed\n");
                 byte[] pathBytes = path.getBytes(StandardCharsets.US_ASCII);
-                built.add(new PathRoutes(pathBytes, new EnumMap<>(byMethod), Mono.just(notAllowed)));
+                Service[] services = new Service[Method.values().length];
+                byMethod.forEach((method, service) -> services[method.ordinal()] = service);
+                built.add(new PathRoutes(pathBytes, services, Mono.just(notAllowed)));
             });
             return new Router(built.toArray(PathRoutes[]::new));
         }
