@@ -109,7 +109,7 @@ final class HttpConnection {
         timer.start();
         channel.closeFuture().addListener(closed -> {
             timer.stop();
-            decoder.release(); // the inbound ended otherwise (an error, a cancel): the connection is closed after
+            decoder.release(); // for an inbound that ended in an error or a cancel (a no-op after onInboundEnd)
         });
         connection.addHandlerLast(WriteGate.NAME, gate);
         drain.register(channel, this);
