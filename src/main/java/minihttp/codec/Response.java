@@ -94,7 +94,6 @@ public final class Response {
         ReferenceCountUtil.safeRelease(bodyBuf);
     }
 
-    /** Status line and headers, each line ending in CRLF, then {@code "Date: "} waiting for its value. */
     /**
      * The whole encoding of this response with {@code date}, from {@link DateCache#bytes()} (which hands out one
      * array per second), or {@code null} while it is not worth building: a response answered again and again,
@@ -115,6 +114,7 @@ public final class Response {
         return bytes;
     }
 
+    /** Status line and headers, each line ending in CRLF, then {@code "Date: "} waiting for its value. */
     byte[] head() {
         return head;
     }

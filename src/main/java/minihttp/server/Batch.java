@@ -122,8 +122,7 @@ final class Batch {
             }
             moreHeld.add(input.retain());
         }
-        queued.add(new Queued(response.onErrorResume(e -> Mono.just(failure(e))).defaultIfEmpty(EMPTY_RESULT),
-                connection));
+        queued.add(new Queued(settled(response), connection));
     }
 
     /** Adds {@code 100 Continue}: the client waits for it before sending the body of the request read last. */
@@ -148,6 +147,11 @@ final class Batch {
     /** Whether the batch has nothing to write and does not end the connection: a read of body bytes only. */
     boolean isEmpty() {
         return out == null && queued == null && !last;
+    }
+
+    /** {@code response}, with a failure or no response at all turned into the response that says so. */
+    static Mono<Response> settled(Mono<Response> response) {
+        return response.onErrorResume(e -> Mono.just(failure(e))).defaultIfEmpty(EMPTY_RESULT);
     }
 
     /** The response for a service that failed: 500, or the status of a request body that could not be read. */

@@ -129,13 +129,7 @@ final class HttpConnection {
                 unusual(request, connection, batch);
                 continue;
             }
-            Mono<Response> response = call(request);
-            if (response instanceof Callable<?> ready) {
-                // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
-                batch.ready(valueOf(ready), connection);
-            } else {
-                batch.later(response, decoder.detach(), connection);
-            }
+            answer(call(request), connection, batch);
         }
         if (!batch.last()) {
             if (decoder.failed()) {
@@ -239,16 +233,10 @@ final class HttpConnection {
         Mono<Response> response = method == Method.OTHER ? NOT_IMPLEMENTED : call(request);
         if (method == Method.HEAD) {
             // The headers of GET, Content-Length included, and no body, whatever the service did.
-            response = response.onErrorResume(e -> Mono.just(Batch.failure(e)))
-                    .defaultIfEmpty(Batch.EMPTY_RESULT)
-                    .map(Response::withoutBody);
+            response = Batch.settled(response).map(Response::withoutBody);
         }
         if (!streamed) {
-            if (response instanceof Callable<?> ready) {
-                batch.ready(valueOf(ready), connection);
-            } else {
-                batch.later(response, decoder.detach(), connection);
-            }
+            answer(response, connection, batch);
             return;
         }
         // A body the service did not subscribe to is dropped once the response is ready, so reading goes on.
@@ -261,6 +249,16 @@ final class HttpConnection {
         }
         // Until its body has been read, even a request that ends the connection must not stop the reading.
         batch.laterKeepReading(response, decoder.detach(), connection);
+    }
+
+    /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */
+    private void answer(Mono<Response> response, ConnectionHeader connection, Batch batch) {
+        if (response instanceof Callable<?> ready) {
+            // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
+            batch.ready(valueOf(ready), connection);
+        } else {
+            batch.later(response, decoder.detach(), connection);
+        }
     }
 
     private Mono<Response> call(Request request) {

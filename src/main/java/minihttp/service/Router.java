@@ -34,24 +34,29 @@ public final class Router implements Service {
 
     @Override
     public Mono<Response> call(Request request) {
-        for (PathRoutes route : routes) {
-            if (request.pathEquals(route.path)) { // a word-at-a-time compare, in place
-                Service service = route.byMethod[request.method().ordinal()];
-                return service != null ? service.call(request) : route.notAllowed;
-            }
+        PathRoutes route = routeOf(request);
+        if (route == null) {
+            return NOT_FOUND;
         }
-        return NOT_FOUND;
+        Service service = route.byMethod[request.method().ordinal()];
+        return service != null ? service.call(request) : route.notAllowed;
     }
 
     @Override
     public boolean streamsBody(Request request) {
+        PathRoutes route = routeOf(request);
+        Service service = route == null ? null : route.byMethod[request.method().ordinal()];
+        return service != null && service.streamsBody(request);
+    }
+
+    /** The routes of the request's path, or {@code null}. */
+    private PathRoutes routeOf(Request request) {
         for (PathRoutes route : routes) {
-            if (request.pathEquals(route.path)) {
-                Service service = route.byMethod[request.method().ordinal()];
-                return service != null && service.streamsBody(request);
+            if (request.pathEquals(route.path)) { // a word-at-a-time compare, in place
+                return route;
             }
         }
-        return false;
+        return null;
     }
 
     /**
