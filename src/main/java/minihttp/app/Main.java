@@ -1,8 +1,11 @@
 package minihttp.app;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import minihttp.codec.RequestDecoder;
 import minihttp.server.HttpServer;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** The command line: {@code java -jar target/minihttp.jar [--host H] [--port P] [--threads N] ...} serves the demo app. */
-@Command(name = "minihttp", mixinStandardHelpOptions = true, version = "minihttp 0.1.0", sortOptions = false,
+@Command(name = "minihttp", mixinStandardHelpOptions = true, versionProvider = Main.PomVersion.class, sortOptions = false,
         description = "Serves the minihttp demo app (TechEmpower plaintext at GET /plaintext, "
                 + "GET /blocking?ms=N sleeping N ms off the event loop).")
 public final class Main implements Callable<Integer> {
@@ -152,5 +155,19 @@ public final class Main implements Callable<Integer> {
         } // close() stops accepting, drains the connections, and stops the event loops
         log.info("stopped");
         return 0;
+    }
+
+    /** {@code --version}: the pom's version, which the build writes into {@code minihttp/version.properties}. */
+    static final class PomVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/minihttp/version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"minihttp " + properties.getProperty("version", "(unknown version)")};
+        }
     }
 }

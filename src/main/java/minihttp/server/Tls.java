@@ -82,9 +82,18 @@ public final class Tls {
         this.provider = provider;
     }
 
-    /** A new self-signed certificate for localhost, 127.0.0.1 and ::1; clients must trust it explicitly. */
+    /**
+     * A new self-signed certificate for localhost, 127.0.0.1 and ::1; clients must trust it explicitly. Needs
+     * BouncyCastle ({@code org.bouncycastle:bcpkix-jdk18on}), an optional dependency of the library.
+     */
     public static Tls selfSigned() {
-        LocalhostCertificate generated = LocalhostCertificate.generate();
+        LocalhostCertificate generated;
+        try {
+            generated = LocalhostCertificate.generate();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("a self-signed certificate needs BouncyCastle on the class path "
+                    + "(org.bouncycastle:bcpkix-jdk18on)", e);
+        }
         return new Tls(generated.certificate(),
                 () -> SslContextBuilder.forServer(generated.keyPair().getPrivate(), generated.certificate()),
                 Provider.AUTO);

@@ -34,6 +34,15 @@ class MainOptionsTest {
     }
 
     @Test
+    void versionIsThePomsVersion() {
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("--version");
+        assertEquals(0, exit);
+        // The build filters the pom's version in; an unfiltered resource would still say ${project.version}.
+        assertTrue(out.toString().matches("minihttp \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R"), out.toString());
+    }
+
+    @Test
     void helpDocumentsEveryFlag() {
         StringWriter out = new StringWriter();
         int exit = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("--help");

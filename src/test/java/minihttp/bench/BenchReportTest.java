@@ -40,7 +40,7 @@ class BenchReportTest {
         servers.put("minihttp-1", "java -cp target/minihttp.jar minihttp.app.Main --port <port> --threads 1");
         servers.put("raw-netty", "java raw");
         servers.put("vertx", "java vertx");
-        return new BenchReport.Setup("java -cp target/minihttp.jar minihttp.bench.Harness --quick", wrk, servers,
+        return new BenchReport.Setup("java -jar target/minihttp-bench.jar --quick", wrk, servers,
                 "raw-netty", 1, 1, 2, "fd limit 20000.", "worker_processes 1;\n", "bench-results.svg");
     }
 
@@ -60,8 +60,8 @@ class BenchReportTest {
         assertTrue(md.startsWith("# minihttp benchmark results\n"), md);
         for (String expected : List.of("- Date: 2030-01-02 03:04 UTC", "- CPU: Test CPU 9000, 2 cores",
                 "- Kernel: Linux 6.1 (amd64)", "- JDK: 17.0.15, Test (VM)", "- wrk: wrk 4.1.0",
-                "Build: `mvn -B -q -Ppeers -DskipTests package`; "
-                        + "command: `java -cp target/minihttp.jar minihttp.bench.Harness --quick`", "fd limit 20000.",
+                "Build: `mvn -B -q -Pbench -DskipTests package`; "
+                        + "command: `java -jar target/minihttp-bench.jar --quick`", "fd limit 20000.",
                 "`wrk -c256 pipelined`", "- minihttp-1: `java -cp target/minihttp.jar minihttp.app.Main --port <port>",
                 "```nginx\nworker_processes 1;\n```")) {
             assertTrue(md.contains(expected), expected + " missing from:\n" + md);

@@ -31,8 +31,8 @@ class ServerSpecTest {
 
     @Test
     void javaServerWithoutItsJarSaysHowToBuildIt() {
-        JavaServer server = new JavaServer("s", dir.resolve("missing.jar"), "mvn -Ppeers package", "a.Main", List.of());
-        assertTrue(server.unavailable().contains("mvn -Ppeers package"), server.unavailable());
+        JavaServer server = new JavaServer("s", dir.resolve("missing.jar"), "mvn -Pbench package", "a.Main", List.of());
+        assertTrue(server.unavailable().contains("mvn -Pbench package"), server.unavailable());
     }
 
     @Test

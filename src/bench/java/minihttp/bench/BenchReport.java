@@ -31,7 +31,7 @@ final class BenchReport {
         md.append("- Kernel: ").append(machine.kernel()).append('\n');
         md.append("- JDK: ").append(machine.jdk()).append(", for the harness and every Java server\n");
         md.append("- wrk: ").append(machine.wrk()).append("\n\n");
-        md.append("Build: `").append(Harness.BUILD_PEERS).append("`; command: `").append(setup.harnessCommand())
+        md.append("Build: `").append(Harness.BUILD_BENCH).append("`; command: `").append(setup.harnessCommand())
                 .append("`\n\n");
         md.append(String.format(Locale.ROOT, "%d round(s). In each, every scenario runs every server in turn, the "
                 + "order reversed every other round. Each run starts the server as a fresh process, warms it up with "

@@ -30,12 +30,12 @@ import picocli.CommandLine.Option;
 @Command(name = "harness", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compares minihttp with raw Netty, reactor-netty, Vert.x, Undertow and nginx under wrk "
                 + "(TechEmpower plaintext), and rewrites bench-results.md and bench-results.svg.",
-                "Build first: mvn -B -q -Ppeers -DskipTests package"})
+                "Build first: mvn -B -q -Pbench -DskipTests package"})
 public final class Harness implements Callable<Integer> {
 
     static final String BASELINE = "raw-netty";
     private static final String BUILD = "mvn -B -q -DskipTests package";
-    static final String BUILD_PEERS = "mvn -B -q -Ppeers -DskipTests package";
+    static final String BUILD_BENCH = "mvn -B -q -Pbench -DskipTests package";
 
     /** What TechEmpower's plaintext test sends, so the parsers do the same work as there. */
     private static final List<String> TECHEMPOWER_HEADERS = List.of(
@@ -95,8 +95,9 @@ public final class Harness implements Callable<Integer> {
     private Map<String, String> extraServers = new LinkedHashMap<>();
     @Option(names = "--jar", defaultValue = "target/minihttp.jar", description = "minihttp's jar.")
     private Path jar;
-    @Option(names = "--peers-jar", defaultValue = "target/minihttp-peers.jar", description = "The peers' jar.")
-    private Path peersJar;
+    @Option(names = "--bench-jar", defaultValue = "target/minihttp-bench.jar",
+            description = "The jar of this harness, the raw Netty baseline and the peers.")
+    private Path benchJar;
     @Option(names = "--script", defaultValue = "lua/pipeline.lua", description = "wrk pipelining script.")
     private Path script;
     @Option(names = "--output", defaultValue = "bench-results.md",
@@ -126,10 +127,10 @@ public final class Harness implements Callable<Integer> {
                     + "(or build it from https://github.com/wg/wrk)");
             return 2;
         }
-        for (Path required : List.of(jar, script)) {
+        for (Path required : List.of(jar, benchJar, script)) {
             if (!Files.isRegularFile(required)) {
                 System.err.println(required + " not found; run from the repository root, after building with: "
-                        + BUILD_PEERS);
+                        + BUILD_BENCH);
                 return 2;
             }
         }
@@ -306,11 +307,11 @@ public final class Harness implements Callable<Integer> {
                 new JavaServer("minihttp-" + n, jar, BUILD, "minihttp.app.Main", List.of("--threads", n)),
                 new JavaServer("minihttp-" + n + "-reuseport", jar, BUILD, "minihttp.app.Main",
                         List.of("--threads", n, "--reuseport")),
-                new JavaServer(BASELINE, jar, BUILD, "minihttp.bench.RawNettyServer", List.of("--threads", t)),
-                new JavaServer("reactor-netty", peersJar, BUILD_PEERS, "minihttp.peers.ReactorNettyServer",
+                new JavaServer(BASELINE, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer", List.of("--threads", t)),
+                new JavaServer("reactor-netty", benchJar, BUILD_BENCH, "minihttp.peers.ReactorNettyServer",
                         List.of("--threads", t)),
-                new JavaServer("vertx", peersJar, BUILD_PEERS, "minihttp.peers.VertxServer", List.of("--threads", t)),
-                new JavaServer("undertow", peersJar, BUILD_PEERS, "minihttp.peers.UndertowServer",
+                new JavaServer("vertx", benchJar, BUILD_BENCH, "minihttp.peers.VertxServer", List.of("--threads", t)),
+                new JavaServer("undertow", benchJar, BUILD_BENCH, "minihttp.peers.UndertowServer",
                         List.of("--threads", t)),
                 new NginxServer("nginx", nginx(), threads)));
         extraServers.forEach((name, mainClass) ->
@@ -327,13 +328,13 @@ public final class Harness implements Callable<Integer> {
         for (String transport : List.of("epoll", "io_uring", "nio")) {
             servers.add(new JavaServer("minihttp-1-" + transport, jar, BUILD, "minihttp.app.Main",
                     List.of("--threads", "1", "--transport", transport)));
-            servers.add(new JavaServer(BASELINE + "-" + transport, jar, BUILD, "minihttp.bench.RawNettyServer",
+            servers.add(new JavaServer(BASELINE + "-" + transport, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer",
                     List.of("--threads", "1", "--transport", transport)));
         }
         for (String provider : List.of("openssl", "jdk")) {
             servers.add(new JavaServer("minihttp-1-" + provider, jar, BUILD, "minihttp.app.Main",
                     List.of("--threads", "1", "--tls-provider", provider)));
-            servers.add(new JavaServer(BASELINE + "-" + provider, jar, BUILD, "minihttp.bench.RawNettyServer",
+            servers.add(new JavaServer(BASELINE + "-" + provider, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer",
                     List.of("--threads", "1", "--tls-provider", provider)));
         }
         return servers;
@@ -374,7 +375,7 @@ public final class Harness implements Callable<Integer> {
         servers.forEach(s -> serverCommands.put(s.name(), s.shown()));
         String nginxConfig = servers.stream().anyMatch(s -> s instanceof NginxServer)
                 ? NginxServer.config(0, threads, Path.of("<dir>")).replace(":0 ", ":<port> ") : null;
-        String harness = "java -cp " + jar + " " + Harness.class.getName() + " " + shell(Arrays.asList(args));
+        String harness = "java -jar " + benchJar + " " + shell(Arrays.asList(args));
         return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, BASELINE, warmupRunCount, warmupSeconds,
                 durationSeconds, fdLimit, nginxConfig, chartFile);
     }
