@@ -14,12 +14,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import minihttp.codec.DateCache;
-import minihttp.server.Tls;
-import minihttp.server.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import minihttp.internal.codec.DateCache;
+import minihttp.server.Tls;
+import minihttp.server.Transport;
 
 /** Plaintext server on bare Netty, no Reactor: the baseline that the benchmark compares minihttp with. */
 @Command(name = "raw-netty", mixinStandardHelpOptions = true,

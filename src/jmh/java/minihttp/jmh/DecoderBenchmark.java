@@ -3,8 +3,6 @@ package minihttp.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
-import minihttp.codec.Request;
-import minihttp.codec.RequestDecoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,6 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import minihttp.http.Request;
+import minihttp.internal.codec.RequestDecoder;
+import minihttp.server.Limits;
 
 /** {@link RequestDecoder}: feed one read of 16 pipelined requests, poll them all, end the read; ns per request. */
 @BenchmarkMode(Mode.AverageTime)
@@ -47,7 +48,7 @@ public class DecoderBenchmark {
         for (int i = 0; i < PIPELINED; i++) {
             read.writeBytes(one);
         }
-        decoder = new RequestDecoder(PooledByteBufAllocator.DEFAULT, RequestDecoder.Limits.DEFAULT);
+        decoder = new RequestDecoder(PooledByteBufAllocator.DEFAULT, Limits.DEFAULT);
     }
 
     @TearDown(Level.Trial)

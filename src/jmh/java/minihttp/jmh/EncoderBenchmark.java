@@ -3,10 +3,6 @@ package minihttp.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
-import minihttp.codec.DateCache;
-import minihttp.codec.HttpStatus;
-import minihttp.codec.Response;
-import minihttp.codec.ResponseEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,6 +17,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import minihttp.http.HttpStatus;
+import minihttp.http.Response;
+import minihttp.internal.codec.ResponseEncoder;
+import minihttp.internal.codec.DateCache;
 
 /**
  * {@link ResponseEncoder#encode}: the 16 responses of one pipelined read into one output buffer, ns per

@@ -1,6 +1,7 @@
 package minihttp.jmh;
 
 import java.nio.charset.StandardCharsets;
+import minihttp.http.Request;
 
 /** The request heads the microbenchmarks decode: TechEmpower's plaintext request and one with 20 headers. */
 final class Requests {

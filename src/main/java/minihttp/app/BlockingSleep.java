@@ -1,8 +1,9 @@
 package minihttp.app;
 
-import minihttp.codec.HttpStatus;
-import minihttp.codec.Request;
-import minihttp.codec.Response;
+import minihttp.http.HttpStatus;
+import minihttp.http.Response;
+import minihttp.http.Request;
+import minihttp.service.Service;
 
 /** {@code GET /blocking?ms=N}: plain blocking Java (a sleep) served through {@code Service.blocking}. */
 final class BlockingSleep {

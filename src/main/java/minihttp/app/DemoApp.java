@@ -3,13 +3,13 @@ package minihttp.app;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import minihttp.codec.HttpStatus;
-import minihttp.codec.Method;
-import minihttp.codec.Request;
-import minihttp.codec.Response;
-import minihttp.service.Router;
-import minihttp.service.Service;
 import reactor.core.publisher.Mono;
+import minihttp.http.HttpStatus;
+import minihttp.http.Method;
+import minihttp.http.Response;
+import minihttp.http.Request;
+import minihttp.service.Service;
+import minihttp.service.Router;
 
 /**
  * The demo application served by {@link Main}: TechEmpower plaintext and JSON, and the endpoints of HTTP/1.1

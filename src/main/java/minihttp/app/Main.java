@@ -7,12 +7,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import minihttp.codec.RequestDecoder;
-import minihttp.server.HttpServer;
-import minihttp.server.Timeouts;
-import minihttp.server.Tls;
-import minihttp.server.Transport;
-import minihttp.service.Blocking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,6 +16,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import minihttp.server.HttpServer;
+import minihttp.server.Timeouts;
+import minihttp.server.Tls;
+import minihttp.server.Transport;
+import minihttp.server.Limits;
+import minihttp.internal.server.Blocking;
 
 /** The command line: {@code java -jar target/minihttp.jar [--host H] [--port P] [--threads N] ...} serves the demo app. */
 @Command(name = "minihttp", mixinStandardHelpOptions = true, versionProvider = Main.PomVersion.class, sortOptions = false,
@@ -104,7 +104,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-body", paramLabel = "BYTES", description = "Largest request body read whole before its "
             + "service runs; more is answered with 413. Streamed bodies (POST /upload) are not bounded by it "
             + "(default: ${DEFAULT-VALUE}).")
-    int maxBody = RequestDecoder.Limits.DEFAULT.maxBody();
+    int maxBody = Limits.DEFAULT.maxBody();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -120,7 +120,7 @@ public final class Main implements Callable<Integer> {
                     .reusePort(reusePort)
                     .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
                     .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout))
-                    .limits(RequestDecoder.Limits.DEFAULT.withMaxBody(maxBody));
+                    .limits(Limits.DEFAULT.withMaxBody(maxBody));
             if (tls || tlsPort != null || cert != null || key != null) {
                 if ((cert == null) != (key == null)) {
                     throw new IllegalArgumentException("--cert and --key go together");

@@ -13,13 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import minihttp.codec.RequestDecoder;
-import minihttp.service.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
+import minihttp.internal.server.HttpConnection;
+import minihttp.internal.server.Drain;
+import minihttp.service.Service;
 
 /**
  * Immutable server configuration in the style of reactor-netty's {@code TcpServer}: each setter returns a new
@@ -42,7 +43,7 @@ public final class HttpServer {
     private static final Duration SHUTDOWN_QUIET = Duration.ZERO;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
     /**
-     * Output a connection may queue before its channel turns unwritable (and {@link WriteGate} pauses its reads),
+     * Output a connection may queue before its channel turns unwritable (and the connection pauses its reads),
      * and the level it must drain to before reading resumes. Netty's defaults, stated because backpressure rests on them.
      */
     private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
@@ -53,7 +54,7 @@ public final class HttpServer {
     private String host = "127.0.0.1";
     private int port;
     private int threads = Runtime.getRuntime().availableProcessors();
-    private RequestDecoder.Limits limits = RequestDecoder.Limits.DEFAULT;
+    private Limits limits = Limits.DEFAULT;
     private Service service;
     private Transport transport = Transport.auto();
     private boolean reusePort;
@@ -117,7 +118,7 @@ public final class HttpServer {
         return c;
     }
 
-    public HttpServer limits(RequestDecoder.Limits limits) {
+    public HttpServer limits(Limits limits) {
         HttpServer c = copy();
         c.limits = Objects.requireNonNull(limits);
         return c;
@@ -234,7 +235,7 @@ public final class HttpServer {
         if (tlsPort != NO_PORT && tls == null) {
             throw new IllegalStateException("tlsPort needs tls(...)");
         }
-        RequestDecoder.Limits decoderLimits = limits;
+        Limits decoderLimits = limits;
         // Netty 4.2 event loops with the chosen I/O handler; reactor-netty derives the channel classes from the
         // group (runOn), so io_uring, epoll and nio all go through the same TcpServer code.
         Timeouts connectionTimeouts = timeouts;
@@ -385,7 +386,7 @@ public final class HttpServer {
         }
 
         /** The listening channels: one per port, or one per loop and port with SO_REUSEPORT. */
-        public List<Channel> listeners() {
+        List<Channel> listeners() {
             return servers.stream().map(DisposableServer::channel).toList();
         }
 

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import minihttp.internal.server.LocalhostCertificate;
 
 /**
  * TLS settings of a server: its certificate (generated for localhost, or PEM files) and the TLS engine

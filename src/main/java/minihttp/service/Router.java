@@ -7,11 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import minihttp.codec.HttpStatus;
-import minihttp.codec.Method;
-import minihttp.codec.Request;
-import minihttp.codec.Response;
 import reactor.core.publisher.Mono;
+import minihttp.http.HttpStatus;
+import minihttp.http.Method;
+import minihttp.http.Response;
+import minihttp.http.Request;
+import minihttp.internal.codec.DecodedRequest;
 
 /**
  * Routes by exact path, then method: 404 for an unknown path, 405 with {@code Allow} for a known path and
@@ -52,7 +53,8 @@ public final class Router implements Service {
     /** The routes of the request's path, or {@code null}. */
     private PathRoutes routeOf(Request request) {
         for (PathRoutes route : routes) {
-            if (request.pathEquals(route.path)) { // a word-at-a-time compare, in place
+            // The server's requests compare a word at a time, in place; any other request compares as a String.
+            if (request instanceof DecodedRequest decoded ? decoded.pathEquals(route.path) : request.pathEquals(route.name)) {
                 return route;
             }
         }
@@ -63,7 +65,7 @@ public final class Router implements Service {
      * The services of one path (as ASCII bytes), indexed by method ordinal (a plain array: EnumMap's lookup checks
      * the key's class on every request), and its 405 response naming the methods it allows.
      */
-    private record PathRoutes(byte[] path, Service[] byMethod, Mono<Response> notAllowed) {}
+    private record PathRoutes(String name, byte[] path, Service[] byMethod, Mono<Response> notAllowed) {}
 
     /** Collects routes; {@link #build()} freezes them into a {@link Router}. */
     public static final class Builder {
@@ -101,7 +103,7 @@ public final class Router implements Service {
                 byte[] pathBytes = path.getBytes(StandardCharsets.US_ASCII);
                 Service[] services = new Service[Method.values().length];
                 byMethod.forEach((method, service) -> services[method.ordinal()] = service);
-                built.add(new PathRoutes(pathBytes, services, Mono.just(notAllowed)));
+                built.add(new PathRoutes(path, pathBytes, services, Mono.just(notAllowed)));
             });
             return new Router(built.toArray(PathRoutes[]::new));
         }

@@ -1,9 +1,10 @@
 package minihttp.service;
 
 import java.util.function.Function;
-import minihttp.codec.Request;
-import minihttp.codec.Response;
 import reactor.core.publisher.Mono;
+import minihttp.http.Response;
+import minihttp.http.Request;
+import minihttp.internal.server.Blocking;
 
 /**
  * A request in, a {@code Mono} of a response out: the one abstraction the server is built around.

@@ -1,7 +1,7 @@
 package minihttp.peers;
 
 import java.nio.charset.StandardCharsets;
-import minihttp.codec.DateCache;
+import minihttp.internal.codec.DateCache;
 
 /** The TechEmpower plaintext response that every peer sends: same body and headers as minihttp's. */
 final class Plaintext {

@@ -13,11 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import minihttp.server.HttpServer;
-import minihttp.server.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
+import minihttp.server.Listeners;
+import minihttp.server.HttpServer;
+import minihttp.server.Transport;
 
 /** The command line: every flag is documented, parsed into the server it describes, and bad combinations fail. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -59,7 +60,7 @@ class MainOptionsTest {
                 "--tls-port", "0", "--tls-provider", "jdk");
         try (HttpServer.Running server = configured.handle(DemoApp.service()).bind()) {
             assertEquals(Transport.NIO, server.transport());
-            assertEquals(4, server.listeners().size(), "2 loops x 2 ports with reuseport");
+            assertEquals(4, Listeners.of(server).size(), "2 loops x 2 ports with reuseport");
             assertNotEquals(-1, server.plainPort());
             assertNotEquals(-1, server.tlsPort());
             assertTrue(server.readyLine().contains("(2 event loops, nio, reuseport, TLS jdk, certificate SHA-256 "),

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import minihttp.app.DemoApp;
-import minihttp.codec.RequestDecoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ConformanceTest {
 
     /** Small limits, so that the limit cases stay short. */
-    static final RequestDecoder.Limits LIMITS = new RequestDecoder.Limits(256, 512, 10, 64);
+    static final Limits LIMITS = new Limits(256, 512, 10, 64);
     private static HttpServer.Running server;
 
     @BeforeAll

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import minihttp.http.Response;
 
 /**
  * A raw HTTP/1.1 test client over a plain {@link Socket}: writes exactly the bytes it is given, and parses the

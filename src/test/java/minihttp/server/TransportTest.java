@@ -17,9 +17,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import minihttp.codec.Response;
-import minihttp.service.Router;
-import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
+import minihttp.http.Response;
+import minihttp.service.Service;
+import minihttp.service.Router;
 
 /**
  * The server end to end on every transport available here (io_uring, epoll, nio), in each threading model:

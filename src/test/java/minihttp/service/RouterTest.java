@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import minihttp.codec.HttpStatus;
-import minihttp.codec.Method;
-import minihttp.codec.Request;
-import minihttp.codec.RequestDecoder;
-import minihttp.codec.Response;
-import minihttp.codec.ResponseEncoder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import minihttp.http.HttpStatus;
+import minihttp.http.Method;
+import minihttp.http.Response;
+import minihttp.internal.codec.RequestDecoder;
+import minihttp.internal.codec.ResponseEncoder;
+import minihttp.server.Limits;
 
 /** Routing by path then method: the matched service, 404, and 405 with Allow. */
 class RouterTest {
@@ -31,7 +31,7 @@ class RouterTest {
     @CsvSource({"POST, /up, true", "POST, /a, false", "PUT, /up, false", "POST, /c, false"})
     void asksTheRoutedServiceWhetherItStreams(String method, String target, boolean streams) {
         ByteBuf in = Unpooled.copiedBuffer(method + " " + target + " HTTP/1.1\r\nHost: x\r\n\r\n", ISO_8859_1);
-        RequestDecoder decoder = new RequestDecoder(Unpooled.buffer().alloc(), RequestDecoder.Limits.DEFAULT);
+        RequestDecoder decoder = new RequestDecoder(Unpooled.buffer().alloc(), Limits.DEFAULT);
         try {
             decoder.feed(in);
             assertEquals(streams, ROUTER.streamsBody(decoder.poll()));
@@ -77,7 +77,7 @@ class RouterTest {
     /** Decodes {@code requestLine} and routes it; the services under test all answer at once. */
     private static Mono<Response> route(String requestLine) {
         ByteBuf in = Unpooled.copiedBuffer(requestLine + " HTTP/1.1\r\nHost: x\r\n\r\n", ISO_8859_1);
-        RequestDecoder decoder = new RequestDecoder(Unpooled.buffer().alloc(), RequestDecoder.Limits.DEFAULT);
+        RequestDecoder decoder = new RequestDecoder(Unpooled.buffer().alloc(), Limits.DEFAULT);
         try {
             decoder.feed(in);
             Mono<Response> response = ROUTER.call(decoder.poll());

@@ -1,4 +1,4 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -16,6 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
+import minihttp.http.Method;
+import minihttp.http.Request;
+import minihttp.server.Limits;
 
 /** The decoder over reads split at every byte, pipelined batches, partial heads and malformed input. */
 class RequestDecoderTest {
@@ -40,7 +43,7 @@ class RequestDecoderTest {
      */
     private static Flux<String> decode(List<String> reads) {
         return Flux.defer(() -> {
-            RequestDecoder decoder = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT);
+            RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
             return Flux.fromIterable(reads)
                     .concatMapIterable(read -> {
                         ByteBuf in = ALLOC.directBuffer().writeBytes(read.getBytes(ISO_8859_1));
@@ -212,7 +215,7 @@ class RequestDecoderTest {
 
     @Test
     void takesARequestLineUpToTheLimitWhicheverItsLineEnding() {
-        int max = RequestDecoder.Limits.DEFAULT.maxRequestLine();
+        int max = Limits.DEFAULT.maxRequestLine();
         String target = "/" + "a".repeat(max - "GET  HTTP/1.1".length() - 1);
         String atLimit = "GET " + target + " HTTP/1.1";
         assertEquals(max, atLimit.length());
@@ -230,7 +233,7 @@ class RequestDecoderTest {
 
     @Test
     void enforcesTheLimits() {
-        RequestDecoder.Limits limits = RequestDecoder.Limits.DEFAULT;
+        Limits limits = Limits.DEFAULT;
         String longTarget = "GET /" + "a".repeat(limits.maxRequestLine()) + " HTTP/1.1\r\nHost: a\r\n\r\n";
         StepVerifier.create(decode(List.of(longTarget))).expectNext("ERROR 414").verifyComplete();
         // Without a line end in sight, the limit still applies: the decoder must not buffer without bound.
@@ -244,7 +247,7 @@ class RequestDecoderTest {
 
     @Test
     void looksUpHeadersAndQueryWithoutCaringForCase() {
-        RequestDecoder decoder = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT);
+        RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
         ByteBuf in = ALLOC.heapBuffer().writeBytes(GET.getBytes(ISO_8859_1));
         try {
             decoder.feed(in);
@@ -272,7 +275,7 @@ class RequestDecoderTest {
 
     @Test
     void aDetachedRequestOutlivesItsRead() {
-        RequestDecoder decoder = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT);
+        RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
         String first = POST + GET.substring(0, 10);
         ByteBuf read1 = ALLOC.directBuffer().writeBytes(first.getBytes(ISO_8859_1));
         decoder.feed(read1);
@@ -306,8 +309,8 @@ class RequestDecoderTest {
     void decodersOfOneThreadTakeTurnsWithTheirScratchWindow() {
         // A thread's connections share the window lines are parsed in: a decoder that another one interrupted
         // between two polls of a read must not parse that one's bytes as its own.
-        RequestDecoder a = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT);
-        RequestDecoder b = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT);
+        RequestDecoder a = new RequestDecoder(ALLOC, Limits.DEFAULT);
+        RequestDecoder b = new RequestDecoder(ALLOC, Limits.DEFAULT);
         ByteBuf readA = ALLOC.directBuffer().writeBytes((GET + POST + GET).getBytes(ISO_8859_1));
         ByteBuf readB = ALLOC.directBuffer().writeBytes((POST + GET.substring(0, 30)).getBytes(ISO_8859_1));
         try {

@@ -1,4 +1,4 @@
-package minihttp.service;
+package minihttp.internal.server;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -7,11 +7,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import minihttp.codec.Request;
-import minihttp.codec.Response;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import minihttp.http.Response;
+import minihttp.http.Request;
+import minihttp.internal.codec.DecodedRequest;
+import minihttp.service.Service;
 
 /**
  * Where {@link Service#blocking} runs plain synchronous code: a virtual thread per call on JDK 21+, Reactor's
@@ -55,9 +57,10 @@ public final class Blocking {
      * went away) must not release the request's bytes under it: the call takes its own reference when it is
      * subscribed, and whichever comes first, the function starting or the Mono ending without it, owns releasing it.
      */
-    static Service service(Function<Request, Response> function) {
+    /** A service that runs {@code function} off the event loops (see {@code Service.blocking}). */
+    public static Service service(Function<Request, Response> function) {
         return request -> Mono.defer(() -> {
-            request.retainBytes(); // subscribed while the connection still holds them
+            retainBytes(request); // subscribed while the connection still holds them
             AtomicBoolean claimed = new AtomicBoolean();
             return Mono.fromCallable(() -> {
                         if (!claimed.compareAndSet(false, true)) {
@@ -66,16 +69,30 @@ public final class Blocking {
                         try {
                             return function.apply(request);
                         } finally {
-                            request.releaseBytes();
+                            releaseBytes(request);
                         }
                     })
                     .subscribeOn(SCHEDULER)
                     .doFinally(signal -> {
                         if (claimed.compareAndSet(false, true)) {
-                            request.releaseBytes(); // ended (cancelled, rejected) before the function ran
+                            releaseBytes(request); // ended (cancelled, rejected) before the function ran
                         }
                     });
         });
+    }
+
+    // A request the server decoded reads the connection's buffers, which it keeps alive while the function runs on
+    // another thread, even if the client has gone; any other request (built in a test) holds nothing of the server's.
+    private static void retainBytes(Request request) {
+        if (request instanceof DecodedRequest decoded) {
+            decoded.retainBytes();
+        }
+    }
+
+    private static void releaseBytes(Request request) {
+        if (request instanceof DecodedRequest decoded) {
+            decoded.releaseBytes();
+        }
     }
 
     private static ExecutorService virtualThreadExecutor() {

@@ -1,9 +1,9 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
-import static minihttp.codec.DecoderHarness.ALLOC;
-import static minihttp.codec.DecoderHarness.decode;
-import static minihttp.codec.DecoderHarness.unescape;
+import static minihttp.internal.codec.DecoderHarness.ALLOC;
+import static minihttp.internal.codec.DecoderHarness.decode;
+import static minihttp.internal.codec.DecoderHarness.unescape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,6 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
+import minihttp.http.Request;
+import minihttp.server.Limits;
 
 /**
  * Request bodies in the decoder: Content-Length and chunked, aggregated and streamed, split at every byte and
@@ -27,7 +29,7 @@ import reactor.test.StepVerifier;
  */
 class RequestBodyDecoderTest {
 
-    private static final RequestDecoder.Limits LIMITS = RequestDecoder.Limits.DEFAULT;
+    private static final Limits LIMITS = Limits.DEFAULT;
 
     static final String GET = "GET /pipeline HTTP/1.1\r\nHost: a\r\n\r\n";
     static final String CL_POST = "POST /baseline11?a=1&b=2 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n12345";
@@ -187,7 +189,7 @@ class RequestBodyDecoderTest {
 
     @Test
     void aggregatedBodiesAreLimitedButStreamedOnesAreNot() {
-        RequestDecoder.Limits small = LIMITS.withMaxBody(10);
+        Limits small = LIMITS.withMaxBody(10);
         String atLimit = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789";
         String overLimit = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n0123456789a";
         String chunkedAt = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n";
@@ -336,7 +338,7 @@ class RequestBodyDecoderTest {
         ByteBuf in = ALLOC.buffer().writeBytes((CHUNKED_POST + GET).getBytes(ISO_8859_1));
         try {
             decoder.feed(in);
-            Request r = decoder.poll();
+            DecodedRequest r = decoder.poll();
             assertTrue(r.isBodyStreamed());
             ByteBuf held = decoder.detach().retain();
             Request next = decoder.poll();

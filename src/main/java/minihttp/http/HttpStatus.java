@@ -1,6 +1,6 @@
-package minihttp.codec;
+package minihttp.http;
 
-import java.nio.charset.StandardCharsets;
+import minihttp.service.Service;
 
 /** An HTTP status with its status line precomputed as bytes; the common ones are constants. */
 public final class HttpStatus {
@@ -29,7 +29,6 @@ public final class HttpStatus {
 
     private final int code;
     private final String reason;
-    private final byte[] statusLine;
 
     private HttpStatus(int code, String reason) {
         if (code < 100 || code > 999) {
@@ -37,7 +36,6 @@ public final class HttpStatus {
         }
         this.code = code;
         this.reason = reason;
-        this.statusLine = ("HTTP/1.1 " + code + " " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The constant for a known code, or a new status with the given reason phrase. */
@@ -53,17 +51,14 @@ public final class HttpStatus {
         return new HttpStatus(code, reason);
     }
 
+    /** The three-digit code. */
     public int code() {
         return code;
     }
 
+    /** The reason phrase. */
     public String reason() {
         return reason;
-    }
-
-    /** {@code HTTP/1.1 <code> <reason>\r\n}; callers must not modify it. */
-    byte[] statusLine() {
-        return statusLine;
     }
 
     @Override

@@ -1,18 +1,10 @@
-package minihttp.server;
+package minihttp.internal.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
-import minihttp.codec.HttpStatus;
-import minihttp.codec.Method;
-import minihttp.codec.ReadControl;
-import minihttp.codec.Request;
-import minihttp.codec.RequestDecoder;
-import minihttp.codec.Response;
-import minihttp.codec.ResponseEncoder.ConnectionHeader;
-import minihttp.service.Service;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -20,6 +12,17 @@ import reactor.netty.NettyInbound;
 import reactor.netty.Connection;
 import reactor.netty.NettyOutbound;
 import reactor.netty.channel.ChannelOperations;
+import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
+import minihttp.http.HttpStatus;
+import minihttp.http.Method;
+import minihttp.http.Response;
+import minihttp.http.Request;
+import minihttp.internal.codec.RequestDecoder;
+import minihttp.internal.codec.ReadControl;
+import minihttp.internal.codec.DecodedRequest;
+import minihttp.server.Timeouts;
+import minihttp.server.Limits;
+import minihttp.service.Service;
 
 /**
  * The pipeline of one connection, as one Reactor composition:
@@ -42,7 +45,7 @@ import reactor.netty.channel.ChannelOperations;
  * (a request left unfinished by a deadline gets a 408 after them); {@link WriteGate} holds the next batch while the
  * channel cannot take more, so that reading pauses with it.
  */
-final class HttpConnection {
+public final class HttpConnection {
 
     /** Every batch is flushed as it is written: it holds all the responses one read produced. */
     private static final Predicate<ByteBuf> FLUSH_EACH_BATCH = batch -> true;
@@ -66,7 +69,7 @@ final class HttpConnection {
     /** A deadline passed with a request unfinished: it is answered with 408 after the pending responses. */
     private boolean timedOut;
 
-    private HttpConnection(Service service, RequestDecoder.Limits limits, ByteBufAllocator alloc, Connection connection,
+    private HttpConnection(Service service, Limits limits, ByteBufAllocator alloc, Connection connection,
                            Timeouts timeouts) {
         this.service = service;
         this.alloc = alloc;
@@ -78,7 +81,7 @@ final class HttpConnection {
     }
 
     /** The handler reactor-netty runs for each accepted connection. */
-    static Publisher<Void> serve(NettyInbound in, NettyOutbound out, Service service, RequestDecoder.Limits limits,
+    public static Publisher<Void> serve(NettyInbound in, NettyOutbound out, Service service, Limits limits,
                                  Timeouts timeouts, Drain drain) {
         Connection[] accepted = new Connection[1];
         in.withConnection(c -> accepted[0] = c);
@@ -122,7 +125,7 @@ final class HttpConnection {
     private Batch onRead(ByteBuf in) {
         Batch batch = new Batch(alloc, in.readableBytes());
         decoder.feed(in);
-        Request request;
+        DecodedRequest request;
         while (!batch.last() && (request = decoder.poll()) != null) {
             ConnectionHeader connection = ConnectionHeader.answering(request);
             if (request.method() != Method.GET || request.isBodyStreamed()) {
@@ -224,7 +227,7 @@ final class HttpConnection {
     }
 
     /** Everything but a GET with an aggregated body: other methods, HEAD, unknown methods, streamed bodies. */
-    private void unusual(Request request, ConnectionHeader connection, Batch batch) {
+    private void unusual(DecodedRequest request, ConnectionHeader connection, Batch batch) {
         Method method = request.method();
         boolean streamed = request.isBodyStreamed();
         if (streamed && decoder.takeContinue()) {

@@ -1,4 +1,4 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
@@ -6,6 +6,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import minihttp.http.BodyException;
+import minihttp.http.Request;
+import minihttp.server.Limits;
 
 /**
  * Drives a {@link RequestDecoder} the way a connection does: each read is a pooled buffer released as soon as its
@@ -20,7 +23,7 @@ final class DecoderHarness {
 
     private DecoderHarness() {}
 
-    static List<String> decode(List<String> reads, RequestDecoder.Limits limits, boolean stream) {
+    static List<String> decode(List<String> reads, Limits limits, boolean stream) {
         List<byte[]> bytes = new ArrayList<>(reads.size());
         for (String read : reads) {
             bytes.add(read.getBytes(ISO_8859_1));
@@ -28,7 +31,7 @@ final class DecoderHarness {
         return decodeBytes(bytes, limits, stream);
     }
 
-    static List<String> decodeBytes(List<byte[]> reads, RequestDecoder.Limits limits, boolean stream) {
+    static List<String> decodeBytes(List<byte[]> reads, Limits limits, boolean stream) {
         RequestDecoder decoder = new RequestDecoder(ALLOC, limits, request -> stream, ReadControl.NONE);
         List<String> out = new ArrayList<>();
         try {

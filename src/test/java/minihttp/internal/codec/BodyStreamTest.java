@@ -1,7 +1,7 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
-import static minihttp.codec.DecoderHarness.ALLOC;
+import static minihttp.internal.codec.DecoderHarness.ALLOC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.BaseSubscriber;
+import minihttp.http.Request;
+import minihttp.server.Limits;
 
 /** A streamed body's backpressure reaches the reads, and each piece is released once delivered. */
 class BodyStreamTest {
@@ -33,7 +35,7 @@ class BodyStreamTest {
                 resumes.incrementAndGet();
             }
         };
-        RequestDecoder decoder = new RequestDecoder(ALLOC, RequestDecoder.Limits.DEFAULT, r -> true, control);
+        RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT, r -> true, control);
         AtomicLong received = new AtomicLong();
         BaseSubscriber<ByteBuf> slow = new BaseSubscriber<>() {
             @Override

@@ -1,20 +1,18 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import reactor.core.publisher.Flux;
+import minihttp.http.Method;
+import minihttp.http.Request;
 
 /**
- * A decoded request: a view of offsets into the received bytes, nothing copied.
- *
- * <p>Strings are made only when a caller asks for one; lookups such as {@link #header(CharSequence)} compare
- * bytes in place. A request is valid until the {@code Mono} its service returned has completed: the connection
- * keeps the bytes alive that long, and may reuse this object for the next request afterwards, so a service
- * must not keep it, or the {@link #body()} view, beyond that.
+ * The {@link Request} the decoder fills: a view of offsets into the received bytes, nothing copied. Strings are
+ * made only when a caller asks for one; lookups such as {@link #header(CharSequence)} compare bytes in place.
  */
-public final class Request {
+public final class DecodedRequest implements Request {
 
     /** Offsets of one header in {@link #headers}: name start, name end, value start, value end. */
     private static final int HEADER_SLOTS = 4;
@@ -39,7 +37,7 @@ public final class Request {
     boolean chunked;
     BodyStream stream;
 
-    Request() {}
+    DecodedRequest() {}
 
     /** Forgets the previous request so that the decoder can fill this one again. */
     void reset() {
@@ -65,41 +63,42 @@ public final class Request {
         headerCount++;
     }
 
+    @Override
     public Method method() {
         return method;
     }
 
-    /** The method as sent, e.g. for {@link Method#OTHER}. */
+    @Override
     public String methodName() {
         return string(0, methodEnd);
     }
 
-    /** {@code true} for HTTP/1.1, {@code false} for HTTP/1.0. */
+    @Override
     public boolean isHttp11() {
         return http11;
     }
 
-    /** Whether the request asked for {@code 100 Continue} before sending its body (HTTP/1.1 only). */
+    @Override
     public boolean expectsContinue() {
         return expectContinue;
     }
 
-    /** Whether the connection stays open after this request (its version and {@code Connection} header). */
+    @Override
     public boolean keepAlive() {
         return keepAlive;
     }
 
-    /** The request target as sent, path and query. */
+    @Override
     public String uri() {
         return string(targetStart, targetEnd);
     }
 
-    /** The path of the request target, without the query, not percent-decoded. */
+    @Override
     public String path() {
         return string(targetStart, pathEnd());
     }
 
-    /** Whether the path is exactly {@code path}, compared in place (ASCII). */
+    @Override
     public boolean pathEquals(CharSequence path) {
         int length = pathEnd() - targetStart;
         return length == path.length() && regionMatches(targetStart, path, false);
@@ -129,12 +128,12 @@ public final class Request {
         return true;
     }
 
-    /** The raw query string after {@code ?}, or {@code null} when there is none. */
+    @Override
     public String query() {
         return queryStart < 0 ? null : string(queryStart + 1, targetEnd);
     }
 
-    /** The first value of the query parameter {@code name}, percent-decoded, or {@code null}. */
+    @Override
     public String queryParam(String name) {
         if (queryStart < 0) {
             return null;
@@ -151,32 +150,35 @@ public final class Request {
         return null;
     }
 
+    @Override
     public int headerCount() {
         return headerCount;
     }
 
+    @Override
     public String headerName(int index) {
         int i = checkHeader(index);
         return string(headers[i], headers[i + 1]);
     }
 
+    @Override
     public String headerValue(int index) {
         int i = checkHeader(index);
         return string(headers[i + 2], headers[i + 3]);
     }
 
-    /** Whether a header named {@code name} (any case) is present; allocates nothing. */
+    @Override
     public boolean hasHeader(CharSequence name) {
         return find(name) >= 0;
     }
 
-    /** The value of the first header named {@code name} (any case), or {@code null}. */
+    @Override
     public String header(CharSequence name) {
         int i = find(name);
         return i < 0 ? null : string(headers[i + 2], headers[i + 3]);
     }
 
-    /** Whether the first header named {@code name} has exactly the value {@code value}, ignoring case. */
+    @Override
     public boolean headerEquals(CharSequence name, CharSequence value) {
         int i = find(name);
         return i >= 0 && headers[i + 3] - headers[i + 2] == value.length() && regionMatches(headers[i + 2], value, true);
@@ -195,47 +197,34 @@ public final class Request {
         buf.release();
     }
 
-    /**
-     * The aggregated body as a read-only view, valid as long as the request; empty when there is no body.
-     * Fails for a streamed body: read that from {@link #bodyStream()}.
-     */
+    @Override
     public ByteBuf body() {
         checkAggregated();
         return buf.slice(start + bodyStart, bodyLength).asReadOnly();
     }
 
+    @Override
     public String bodyAsString(Charset charset) {
         checkAggregated();
         return buf.toString(start + bodyStart, bodyLength, charset);
     }
 
-    /** The declared {@code Content-Length}, or -1 when there is none (no body, or a chunked one). */
+    @Override
     public long contentLength() {
         return contentLength;
     }
 
-    /** Whether the body is sent with the chunked transfer coding. */
+    @Override
     public boolean isChunked() {
         return chunked;
     }
 
-    /**
-     * Whether the body comes as a stream ({@link #bodyStream()}), because the service asked for it with
-     * {@code Service#streamsBody}; if not, it is aggregated and {@link #body()} holds all of it.
-     */
+    @Override
     public boolean isBodyStreamed() {
         return stream != null;
     }
 
-    /**
-     * The body as a {@code Flux} of pieces, for one subscriber. A streamed body emits the pieces as they arrive,
-     * with backpressure that pauses reading from the socket; an aggregated body is one piece (none when empty).
-     *
-     * <p>Ownership: each piece is lent for the duration of {@code onNext} and released by the server when it
-     * returns; retain it to keep it longer (and release it then). Pieces never delivered are released by the
-     * server. The stream fails with a {@link BodyException} when the body's framing turns out malformed or the
-     * connection closes before its end.
-     */
+    @Override
     public Flux<ByteBuf> bodyStream() {
         if (stream != null) {
             return stream;

@@ -1,14 +1,18 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
-import static minihttp.codec.Ascii.COLON;
-import static minihttp.codec.Ascii.CR;
-import static minihttp.codec.Ascii.LF;
-import static minihttp.codec.Ascii.SP;
+import static minihttp.internal.codec.Ascii.COLON;
+import static minihttp.internal.codec.Ascii.CR;
+import static minihttp.internal.codec.Ascii.LF;
+import static minihttp.internal.codec.Ascii.SP;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.Predicate;
+import minihttp.http.HttpStatus;
+import minihttp.http.BodyException;
+import minihttp.http.Request;
+import minihttp.server.Limits;
 
 /**
  * Decodes the pipelined HTTP/1.x requests of one connection (RFC 9112) from the buffers of its reads.
@@ -21,26 +25,6 @@ import java.util.function.Predicate;
  * the decoder stops for good and reports the status to answer with.
  */
 public final class RequestDecoder {
-
-    /**
-     * What a client may send before the decoder answers with an error status instead. {@code maxBody} bounds
-     * aggregated bodies only; a streamed body is never held whole, so its size is the service's business.
-     */
-    public record Limits(int maxRequestLine, int maxHeaderBytes, int maxHeaders, int maxBody) {
-        /** 8 KiB request line (414), 16 KiB of headers (and of trailers) or 100 of them (431), 1 MiB of body (413). */
-        public static final Limits DEFAULT = new Limits(8 * 1024, 16 * 1024, 100, 1024 * 1024);
-
-        public Limits {
-            if (maxRequestLine < 16 || maxHeaderBytes < 16 || maxHeaders < 1 || maxBody < 0) {
-                throw new IllegalArgumentException("limits out of range: " + maxRequestLine + ", " + maxHeaderBytes
-                        + ", " + maxHeaders + ", " + maxBody);
-            }
-        }
-
-        public Limits withMaxBody(int maxBody) {
-            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody);
-        }
-    }
 
     /**
      * The scratch copy that lines are searched and parsed in (see {@link #lineFeed}), one per thread: a read
@@ -97,7 +81,7 @@ public final class RequestDecoder {
     private State state = State.REQUEST_LINE;
     private int scan;           // where the next unread line starts, relative to buf.readerIndex()
     private int headersStart;   // where the header block starts, relative to buf.readerIndex()
-    private Request request = new Request();
+    private DecodedRequest request = new DecodedRequest();
     private Window shared;        // the thread's window, taken at each feed: input bytes [windowStart, windowEnd)
     private int windowStart;
     private int windowEnd;
@@ -159,7 +143,7 @@ public final class RequestDecoder {
      * when more bytes are needed or the input is malformed ({@link #failed()}). The returned object and its bytes
      * are valid until the next call or {@link #endRead}, unless {@link #detach()} is called first.
      */
-    public Request poll() {
+    public DecodedRequest poll() {
         if (returnedBody != null) {
             releaseReturnedBody();
         }
@@ -226,7 +210,7 @@ public final class RequestDecoder {
      */
     public ByteBuf detach() {
         ByteBuf bytes = request.buf;
-        request = new Request();
+        request = new DecodedRequest();
         return bytes;
     }
 
@@ -428,9 +412,9 @@ public final class RequestDecoder {
             return report ? failed(HttpStatus.BAD_REQUEST, "malformed request line") : -1;
         }
 
-        Request r = request;
+        DecodedRequest r = request;
         r.reset();
-        r.method = Method.of(w, start, methodEnd);
+        r.method = MethodNames.of(w, start, methodEnd);
         r.methodEnd = methodEnd - start;
         r.targetStart = targetStart - start;
         r.targetEnd = targetEnd - start;
@@ -622,7 +606,7 @@ public final class RequestDecoder {
     }
 
     private boolean endOfHeaders() {
-        Request r = request;
+        DecodedRequest r = request;
         if (r.http11 && hostCount != 1) {
             return fail(HttpStatus.BAD_REQUEST, hostCount == 0 ? "missing Host header" : "duplicate Host header");
         }
@@ -655,7 +639,7 @@ public final class RequestDecoder {
 
     /** Validates a Transfer-Encoding (RFC 9112 section 6), then sets up the chunked body it announces. */
     private boolean chunkedHead() {
-        Request r = request;
+        DecodedRequest r = request;
         if (contentLength >= 0) {
             return fail(HttpStatus.BAD_REQUEST, "both Transfer-Encoding and Content-Length");
         }
@@ -684,7 +668,7 @@ public final class RequestDecoder {
 
     /** Asks the service whether it takes this request's body as a stream; if so, opens the stream. */
     private boolean streams() {
-        Request r = request;
+        DecodedRequest r = request;
         r.buf = buf;
         r.start = buf.readerIndex();
         if (!streamsBody.test(r)) {
@@ -698,8 +682,8 @@ public final class RequestDecoder {
     }
 
     /** A Content-Length body returned with its request: waits until all of it is here. */
-    private Request fixedBody() {
-        Request r = request;
+    private DecodedRequest fixedBody() {
+        DecodedRequest r = request;
         int base = buf.readerIndex();
         int length = r.bodyStart + r.bodyLength;
         if (buf.readableBytes() < length) {
@@ -917,7 +901,7 @@ public final class RequestDecoder {
             state = closeAfterBody ? State.ENDED : State.REQUEST_LINE;
             return true;
         }
-        Request r = request;
+        DecodedRequest r = request;
         r.buf = aggregate;
         r.start = 0;
         r.bodyLength = aggregate.writerIndex() - r.bodyStart;

@@ -1,4 +1,4 @@
-package minihttp.server;
+package minihttp.internal.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,9 +1,10 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import minihttp.http.Request;
 
 /** Byte classes of the HTTP grammar (RFC 9110 section 5.6) and in-place ASCII comparisons. */
 final class Ascii {

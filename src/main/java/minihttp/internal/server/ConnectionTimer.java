@@ -1,4 +1,4 @@
-package minihttp.server;
+package minihttp.internal.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import minihttp.server.Timeouts;
 
 /**
  * The deadlines of one connection ({@link Timeouts}), kept by one task on the connection's event loop.

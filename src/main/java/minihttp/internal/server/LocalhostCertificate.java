@@ -1,4 +1,4 @@
-package minihttp.server;
+package minihttp.internal.server;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -31,7 +31,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <p>The JDK has no public API to issue a certificate, so BouncyCastle builds it; keys and signature come from
  * the JDK's own providers (no security provider is registered). EC P-256 keeps handshakes cheap.
  */
-record LocalhostCertificate(X509Certificate certificate, KeyPair keyPair) {
+public record LocalhostCertificate(X509Certificate certificate, KeyPair keyPair) {
 
     private static final String SUBJECT = "CN=localhost";
     private static final String CURVE = "secp256r1";
@@ -41,7 +41,7 @@ record LocalhostCertificate(X509Certificate certificate, KeyPair keyPair) {
     private static final Duration BACKDATE = Duration.ofDays(1);
     private static final Duration VALIDITY = Duration.ofDays(365);
 
-    static LocalhostCertificate generate() {
+    public static LocalhostCertificate generate() {
         try {
             SecureRandom random = new SecureRandom();
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

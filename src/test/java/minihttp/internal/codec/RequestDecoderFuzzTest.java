@@ -1,4 +1,4 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import minihttp.server.Limits;
 
 /**
  * Fuzzes the decoder (Jazzer, coverage guided) under the paranoid leak detector. During {@code mvn verify} each
@@ -17,7 +18,7 @@ import java.util.List;
 class RequestDecoderFuzzTest {
 
     /** Small limits, so that the fuzzer reaches every limit with short inputs. */
-    private static final RequestDecoder.Limits LIMITS = new RequestDecoder.Limits(64, 256, 8, 128);
+    private static final Limits LIMITS = new Limits(64, 256, 8, 128);
     private static final int MAX_CUTS = 6;
 
     @FuzzTest(maxDuration = "30s")

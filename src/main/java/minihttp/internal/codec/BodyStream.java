@@ -1,4 +1,4 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;

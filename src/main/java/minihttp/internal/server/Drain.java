@@ -1,4 +1,4 @@
-package minihttp.server;
+package minihttp.internal.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
@@ -11,7 +11,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * and, in {@code disposeNow}, waits for them to end; this tells each one to end first: stop reading, send the
  * responses it owes (the last one with {@code Connection: close}), then close.
  */
-final class Drain {
+public final class Drain {
 
     private static final AttributeKey<HttpConnection> CONNECTION = AttributeKey.valueOf("minihttp.connection");
 
@@ -19,12 +19,12 @@ final class Drain {
     private volatile boolean draining;
 
     /** The open connections, for reactor-netty's {@code TcpServer.channelGroup}. */
-    ChannelGroup channels() {
+    public ChannelGroup channels() {
         return channels;
     }
 
     /** Whether the server is shutting down; a connection accepted meanwhile drains at once. */
-    boolean draining() {
+    public boolean draining() {
         return draining;
     }
 
@@ -37,7 +37,7 @@ final class Drain {
      * Tells every open connection to drain, each on its own event loop. A connection whose handler has not run yet
      * is not registered; it sees {@link #draining()} when it runs.
      */
-    void start() {
+    public void start() {
         draining = true;
         for (Channel channel : channels) {
             HttpConnection connection = channel.attr(CONNECTION).get();
@@ -47,7 +47,7 @@ final class Drain {
         }
     }
 
-    int openConnections() {
+    public int openConnections() {
         return channels.size();
     }
 }

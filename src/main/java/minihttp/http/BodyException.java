@@ -1,4 +1,4 @@
-package minihttp.codec;
+package minihttp.http;
 
 /**
  * Ends a streamed request body that cannot be completed: its framing turned out malformed, or the connection

@@ -1,7 +1,9 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import minihttp.http.Response;
+import minihttp.http.Request;
 
 /** Writes responses into an output buffer: the precomputed head, the {@code Date} value, the precomputed tail. */
 public final class ResponseEncoder {
@@ -41,7 +43,8 @@ public final class ResponseEncoder {
      * Appends {@code response} to {@code out}. {@code date} comes from {@link DateCache#bytes()}, read once per
      * batch; {@code connection} is the {@code Connection} header, if any.
      */
-    public static void encode(Response response, ByteBuf out, byte[] date, ConnectionHeader connection) {
+    public static void encode(Response any, ByteBuf out, byte[] date, ConnectionHeader connection) {
+        EncodedResponse response = EncodedResponse.of(any);
         if (connection == ConnectionHeader.NONE) {
             byte[] whole = response.whole(date);
             if (whole != null) {

@@ -1,4 +1,4 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
 /**
  * How the backpressure of a streamed request body reaches the socket: reading pauses while the body's subscriber

@@ -1,22 +1,26 @@
-package minihttp.codec;
+package minihttp.internal.codec;
 
-/** The request methods of RFC 9110 and PATCH; anything else decodes as {@link #OTHER}. */
-public enum Method {
-    GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH, OTHER;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import minihttp.http.Method;
 
-    private static final Method[] VALUES = values();
-    /** The names as ASCII bytes, so that recognising one compares bytes with bytes. */
-    private static final byte[][] NAMES = java.util.Arrays.stream(VALUES)
-            .map(m -> m.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+/** Recognises a request method from its bytes, comparing bytes with bytes. */
+final class MethodNames {
 
-    /** Recognises a method from {@code bytes[from, to)} without allocating. */
+    private static final Method[] VALUES = Method.values();
+    private static final byte[][] NAMES = Arrays.stream(VALUES)
+            .map(m -> m.name().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+
+    private MethodNames() {}
+
+    /** The method named by {@code bytes[from, to)}, or {@link Method#OTHER}; allocates nothing. */
     static Method of(byte[] bytes, int from, int to) {
         for (int i = 0; i < VALUES.length - 1; i++) {
             if (matches(bytes, from, to, NAMES[i])) {
                 return VALUES[i];
             }
         }
-        return OTHER;
+        return Method.OTHER;
     }
 
     // A plain loop: names are a few bytes, too short for Arrays.equals' vectorised compare to pay for its call.

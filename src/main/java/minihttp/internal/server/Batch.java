@@ -1,20 +1,20 @@
-package minihttp.server;
+package minihttp.internal.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.charset.StandardCharsets;
-import minihttp.codec.BodyException;
-import minihttp.codec.DateCache;
-import minihttp.codec.HttpStatus;
-import minihttp.codec.Response;
-import minihttp.codec.ResponseEncoder;
-import minihttp.codec.ResponseEncoder.ConnectionHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
+import minihttp.http.HttpStatus;
+import minihttp.http.BodyException;
+import minihttp.http.Response;
+import minihttp.internal.codec.ResponseEncoder;
+import minihttp.internal.codec.DateCache;
 
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.

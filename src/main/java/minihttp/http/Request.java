@@ -1,0 +1,97 @@
+package minihttp.http;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.Charset;
+import reactor.core.publisher.Flux;
+import minihttp.service.Service;
+
+/**
+ * An HTTP request as a service sees it: the request line, the header fields and the body.
+ *
+ * <p>The server's requests are views into the bytes it received, nothing copied: strings are made only when asked
+ * for, and lookups such as {@link #header(CharSequence)} compare bytes in place. A request is valid until the
+ * {@code Mono} its service returned has completed; the server may reuse the object afterwards, so a service must
+ * not keep it, or the {@link #body()} view, beyond that.
+ */
+public interface Request {
+
+    /** The method, {@link Method#OTHER} for one this server does not know. */
+    Method method();
+
+    /** The method as sent, e.g. for {@link Method#OTHER}. */
+    String methodName();
+
+    /** {@code true} for HTTP/1.1, {@code false} for HTTP/1.0. */
+    boolean isHttp11();
+
+    /** Whether the request asked for {@code 100 Continue} before sending its body (HTTP/1.1 only). */
+    boolean expectsContinue();
+
+    /** Whether the connection stays open after this request (its version and {@code Connection} header). */
+    boolean keepAlive();
+
+    /** The request target as sent, path and query. */
+    String uri();
+
+    /** The path of the request target, without the query, not percent-decoded. */
+    String path();
+
+    /** Whether the path is exactly {@code path}, compared in place (ASCII). */
+    boolean pathEquals(CharSequence path);
+
+    /** The raw query string after {@code ?}, or {@code null} when there is none. */
+    String query();
+
+    /** The first value of the query parameter {@code name}, percent-decoded, or {@code null}. */
+    String queryParam(String name);
+
+    /** The number of header fields, in the order received. */
+    int headerCount();
+
+    /** The name of header field {@code index}, as sent. */
+    String headerName(int index);
+
+    /** The value of header field {@code index}, without surrounding whitespace. */
+    String headerValue(int index);
+
+    /** Whether a header named {@code name} (any case) is present; allocates nothing. */
+    boolean hasHeader(CharSequence name);
+
+    /** The value of the first header named {@code name} (any case), or {@code null}. */
+    String header(CharSequence name);
+
+    /** Whether the first header named {@code name} has exactly the value {@code value}, ignoring case. */
+    boolean headerEquals(CharSequence name, CharSequence value);
+
+    /**
+     * The aggregated body as a read-only view, valid as long as the request; empty when there is no body.
+     * Fails for a streamed body: read that from {@link #bodyStream()}.
+     */
+    ByteBuf body();
+
+    /** The aggregated body decoded with {@code charset}. */
+    String bodyAsString(Charset charset);
+
+    /** The declared {@code Content-Length}, or -1 when there is none (no body, or a chunked one). */
+    long contentLength();
+
+    /** Whether the body is sent with the chunked transfer coding. */
+    boolean isChunked();
+
+    /**
+     * Whether the body comes as a stream ({@link #bodyStream()}), because the service asked for it with
+     * {@code Service#streamsBody}; if not, it is aggregated and {@link #body()} holds all of it.
+     */
+    boolean isBodyStreamed();
+
+    /**
+     * The body as a {@code Flux} of pieces, for one subscriber. A streamed body emits the pieces as they arrive,
+     * with backpressure that pauses reading from the socket; an aggregated body is one piece (none when empty).
+     *
+     * <p>Ownership: each piece is lent for the duration of {@code onNext} and released by the server when it
+     * returns; retain it to keep it longer (and release it then). Pieces never delivered are released by the
+     * server. The stream fails with a {@link BodyException} when the body's framing turns out malformed or the
+     * connection closes before its end.
+     */
+    Flux<ByteBuf> bodyStream();
+}

@@ -1,0 +1,135 @@
+package minihttp.internal.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import minihttp.http.HttpStatus;
+import minihttp.http.Response;
+
+/**
+ * The {@link Response} every factory builds: its status line and headers are encoded to bytes once, when it is
+ * built, and only {@code Date} is added per write.
+ */
+public final class EncodedResponse implements Response {
+
+    private static final byte[] DATE = ascii("Date: ");
+    private static final byte[] END_OF_HEAD = ascii("\r\n\r\n");
+
+    private static final EncodedResponse NOT_BUILT_HERE = (EncodedResponse) Response.text(
+            HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: a Response not built by its factories\n");
+
+    private final HttpStatus status;
+    private final byte[] head;
+    private final byte[] tail;
+    private final ByteBuf bodyBuf;
+    private final int contentLength;
+    /** The Date value this response was last encoded with: a hint, so racy writes from many threads are harmless. */
+    private byte[] lastDate;
+    /** The whole encoding for one Date value, once this response was encoded twice in the same second. */
+    private volatile Whole whole;
+
+    /** Head, Date value and tail in one array, for the one Date value {@code date} (compared by identity). */
+    private record Whole(byte[] date, byte[] bytes) {}
+
+    /** {@code headers} are the lines after the status line, each ending in CRLF; one of {@code body} and {@code bodyBuf}. */
+    public EncodedResponse(HttpStatus status, StringBuilder headers, byte[] body, ByteBuf bodyBuf) {
+        this.status = status;
+        this.contentLength = body != null ? body.length : bodyBuf.readableBytes();
+        headers.append("Content-Length: ").append(contentLength).append("\r\n");
+        // Date goes last, so that the encoder writes head, date, tail: three copies per response.
+        this.head = concat(ascii("HTTP/1.1 " + status.code() + " " + status.reason() + "\r\n" + headers), DATE);
+        this.tail = body != null ? concat(END_OF_HEAD, body) : END_OF_HEAD;
+        this.bodyBuf = bodyBuf;
+    }
+
+    private EncodedResponse(HttpStatus status, byte[] head, int contentLength) {
+        this.status = status;
+        this.head = head;
+        this.tail = END_OF_HEAD;
+        this.bodyBuf = null;
+        this.contentLength = contentLength;
+    }
+
+    /** {@code response} itself; a response not built by {@link Response}'s factories answers 500 instead. */
+    public static EncodedResponse of(Response response) {
+        if (response instanceof EncodedResponse encoded) {
+            return encoded;
+        }
+        response.release();
+        return NOT_BUILT_HERE;
+    }
+
+    @Override
+    public Response withoutBody() {
+        release();
+        return new EncodedResponse(status, head, contentLength);
+    }
+
+    @Override
+    public HttpStatus status() {
+        return status;
+    }
+
+    @Override
+    public int contentLength() {
+        return contentLength;
+    }
+
+    @Override
+    public void release() {
+        ReferenceCountUtil.safeRelease(bodyBuf);
+    }
+
+    /**
+     * The whole encoding of this response with {@code date}, from {@link DateCache#bytes()} (which hands out one
+     * array per second), or {@code null} while it is not worth building: a response answered again and again,
+     * as a constant one is, is then written with one copy instead of three, and a response answered once costs
+     * one field write. Only for a body of bytes and no {@code Connection} header.
+     */
+    public byte[] whole(byte[] date) {
+        Whole w = whole;
+        if (w != null && w.date == date) {
+            return w.bytes;
+        }
+        if (lastDate != date || bodyBuf != null) {
+            lastDate = date;
+            return null;
+        }
+        byte[] bytes = concat(head, date, tail);
+        whole = new Whole(date, bytes);
+        return bytes;
+    }
+
+    /** Status line and headers, each line ending in CRLF, then {@code "Date: "} waiting for its value. */
+    public byte[] head() {
+        return head;
+    }
+
+    /** The blank line that ends the head, then the body unless it is a ByteBuf. */
+    public byte[] tail() {
+        return tail;
+    }
+
+    /** The body when it is a ByteBuf, else {@code null}. */
+    public ByteBuf bodyBuf() {
+        return bodyBuf;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int length = 0;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        byte[] joined = new byte[length];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, joined, at, part.length);
+            at += part.length;
+        }
+        return joined;
+    }
+}
