@@ -1,0 +1,2 @@
+/** The demo command line ({@code java -jar target/minihttp.jar}) and its routes; an application, not API. */
+package minihttp.app;
