@@ -18,6 +18,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import minihttp.internal.codec.DateCache;
+import minihttp.internal.server.NettyTransport;
 import minihttp.server.Tls;
 import minihttp.server.Transport;
 
@@ -61,12 +62,12 @@ public final class RawNettyServer implements Callable<Integer> {
         Tls tlsSettings = tls ? Tls.selfSigned().provider(Tls.Provider.parse(tlsProvider)) : null;
         SslContext ssl = tls ? tlsSettings.sslContext() : null;
         // One group accepts and serves, so --threads 1 really is a single event loop thread.
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io.ioHandlerFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NettyTransport.ioHandlerFactory(io));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(group), "raw-netty-shutdown"));
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
-                    .channel(io.serverChannelClass())
+                    .channel(NettyTransport.serverChannelClass(io))
                     .option(ChannelOption.SO_BACKLOG, SO_BACKLOG)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<>() {

@@ -20,6 +20,7 @@ import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
 import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.Drain;
+import minihttp.internal.server.NettyTransport;
 import minihttp.service.Service;
 
 /**
@@ -241,7 +242,7 @@ public final class HttpServer {
         Timeouts connectionTimeouts = timeouts;
         Drain drain = new Drain();
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-                new DefaultThreadFactory("minihttp-" + transport.label(), true), transport.ioHandlerFactory());
+                new DefaultThreadFactory("minihttp-" + transport.label(), true), NettyTransport.ioHandlerFactory(transport));
         List<DisposableServer> servers = new ArrayList<>();
         try {
             TcpServer base = TcpServer.create()
@@ -270,7 +271,7 @@ public final class HttpServer {
                 SslProvider ssl = SslProvider.builder().sslContext(tls.sslContext()).build();
                 securePort = listen(base.secure(ssl), tlsPort != NO_PORT ? tlsPort : port, group, servers);
             }
-            Transport used = Transport.of(servers.get(0).channel());
+            Transport used = NettyTransport.of(servers.get(0).channel());
             return new Running(servers, group, host, plainPort, securePort, threads, used, reusePort,
                     provider, tls == null ? null : tls.fingerprint(), drain, timeouts.shutdown());
         } catch (RuntimeException e) {
@@ -290,7 +291,7 @@ public final class HttpServer {
         int bound = port;
         for (EventExecutor loop : group) {
             // Each listener runs on one loop only, so its connections are accepted and served by that thread.
-            DisposableServer s = server.option(transport.reusePortOption(), true)
+            DisposableServer s = server.option(NettyTransport.reusePortOption(transport), true)
                     .port(bound)
                     .runOn((EventLoopGroup) loop)
                     .bindNow();

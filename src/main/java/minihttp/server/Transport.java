@@ -1,35 +1,17 @@
 package minihttp.server;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.unix.UnixChannelOption;
 import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.channel.uring.IoUringSocketChannel;
-import java.net.StandardSocketOptions;
 import java.util.Locale;
 
-/**
- * The Netty I/O transport that runs the event loops: Linux io_uring, Linux epoll, or the JDK's NIO selector.
- *
- * <p>Each is a Netty 4.2 {@link IoHandlerFactory} for a {@code MultiThreadIoEventLoopGroup}; reactor-netty picks
- * the matching channel classes from the group it is given ({@code runOn}), so the server only chooses the factory.
- */
+/** The I/O transport that runs the event loops: Linux io_uring, Linux epoll, or the JDK's NIO selector. */
 public enum Transport {
 
+    /** Linux io_uring (kernel 5.x or later, when the container allows it). */
     IO_URING("io_uring"),
+    /** Linux epoll, through Netty's native library. */
     EPOLL("epoll"),
+    /** The JDK's NIO selector: available everywhere. */
     NIO("nio");
 
     /** What {@code auto} tries, in order: epoll stays first, as the mature default that benchmarks compare with. */
@@ -97,51 +79,7 @@ public enum Transport {
         return this;
     }
 
-    /** The event loop's I/O handler for {@code new MultiThreadIoEventLoopGroup(n, factory)}. */
-    public IoHandlerFactory ioHandlerFactory() {
-        return switch (requireAvailable()) {
-            case IO_URING -> IoUringIoHandler.newFactory();
-            case EPOLL -> EpollIoHandler.newFactory();
-            case NIO -> NioIoHandler.newFactory();
-        };
-    }
-
-    /** The listening channel class, for code that uses a Netty {@code ServerBootstrap} directly. */
-    public Class<? extends ServerChannel> serverChannelClass() {
-        return switch (this) {
-            case IO_URING -> IoUringServerSocketChannel.class;
-            case EPOLL -> EpollServerSocketChannel.class;
-            case NIO -> NioServerSocketChannel.class;
-        };
-    }
-
-    /** The transport a channel actually runs on, from its class. */
-    public static Transport of(Channel channel) {
-        for (Transport t : values()) {
-            if (t.serverChannelClass().isInstance(channel) || t.socketChannelClass().isInstance(channel)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown transport of " + channel.getClass().getName());
-    }
-
-    private Class<? extends Channel> socketChannelClass() {
-        return switch (this) {
-            case IO_URING -> IoUringSocketChannel.class;
-            case EPOLL -> EpollSocketChannel.class;
-            case NIO -> NioSocketChannel.class;
-        };
-    }
-
-    /** The SO_REUSEPORT option of this transport's listening socket. */
-    public ChannelOption<Boolean> reusePortOption() {
-        return switch (this) {
-            // epoll and io_uring channels share Netty's unix options.
-            case IO_URING, EPOLL -> UnixChannelOption.SO_REUSEPORT;
-            case NIO -> NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
-        };
-    }
-
+    /** The label, as on the command line. */
     @Override
     public String toString() {
         return label;

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
 import minihttp.http.Response;
+import minihttp.internal.server.NettyTransport;
 import minihttp.service.Service;
 import minihttp.service.Router;
 
@@ -100,7 +101,7 @@ class TransportTest {
         assertTrue(ready.equals("listening on http://127.0.0.1:" + server.port() + " (" + threads + " event loops, "
                 + transport.label() + (reusePort ? ", reuseport)" : ")")), ready);
         for (Channel listener : server.listeners()) {
-            assertEquals(transport, Transport.of(listener), listener.toString());
+            assertEquals(transport, NettyTransport.of(listener), listener.toString());
         }
 
         RawClient client = connect();
