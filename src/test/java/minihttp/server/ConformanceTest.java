@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import minihttp.app.DemoApp;
@@ -186,6 +187,36 @@ class ConformanceTest {
             RawClient.Response response = client.read();
             assertEquals(status, response.status(), response.toString());
             assertTrue(client.closedByServer(5_000));
+        }
+    }
+
+    /**
+     * A flood of empty lines (4 MiB; 100 MiB with -Phostile) is refused after a few of them, not read on: the server
+     * answers 400 and closes, or resets the connection under the flood, long before its end.
+     */
+    @Test
+    void aFloodOfEmptyLinesIsRefusedAfterAFew() throws Exception {
+        long flood = Boolean.getBoolean("minihttp.hostile") ? 100L << 20 : 4L << 20;
+        byte[] block = "\r\n".repeat(32 * 1024).getBytes(ISO_8859_1);
+        try (RawClient client = connect()) {
+            try {
+                for (long sent = 0; sent < flood; sent += block.length) {
+                    client.write(block);
+                }
+            } catch (IOException reset) {
+                // the server closed with the flood unread: expected
+            }
+            boolean refused;
+            try {
+                RawClient.Response response = client.read();
+                assertEquals(400, response.status(), response.toString());
+                refused = client.closedByServer(5_000);
+            } catch (SocketTimeoutException stillReading) {
+                refused = false;
+            } catch (IOException closed) {
+                refused = true; // reset before the 400 could be read
+            }
+            assertTrue(refused, "the flood was read on, unanswered");
         }
     }
 
