@@ -27,7 +27,10 @@ public final class Request {
     int methodEnd;
     int targetStart;
     int targetEnd;
+    int pathStart;      // targetStart but in absolute-form, where the path follows the authority (and may be empty)
     int queryStart;
+    int authorityStart; // the authority of an absolute-form target, or -1
+    int authorityEnd;
     boolean http11;
     boolean keepAlive;
     boolean expectContinue;
@@ -45,6 +48,7 @@ public final class Request {
     void reset() {
         buf = null;
         queryStart = -1;
+        authorityStart = -1;
         headerCount = 0;
         bodyLength = 0;
         contentLength = -1;
@@ -89,20 +93,27 @@ public final class Request {
         return keepAlive;
     }
 
-    /** The request target as sent, path and query. */
+    /** The request target as sent: path and query, or an absolute URI, or {@code *}. */
     public String uri() {
         return string(targetStart, targetEnd);
     }
 
-    /** The path of the request target, without the query, not percent-decoded. */
+    /**
+     * The path of the request target, without the query, not percent-decoded; that of an absolute-form target
+     * ({@code http://host/path}) too, where an empty path is {@code /} (RFC 9110 section 4.2.3).
+     */
     public String path() {
-        return string(targetStart, pathEnd());
+        int end = pathEnd();
+        return end == pathStart ? "/" : string(pathStart, end);
     }
 
     /** Whether the path is exactly {@code path}, compared in place (ASCII). */
     public boolean pathEquals(CharSequence path) {
-        int length = pathEnd() - targetStart;
-        return length == path.length() && regionMatches(targetStart, path, false);
+        int length = pathEnd() - pathStart;
+        if (length != path.length()) {
+            return length == 0 && path.length() == 1 && path.charAt(0) == '/';
+        }
+        return regionMatches(pathStart, path, false);
     }
 
     /**
@@ -110,11 +121,11 @@ public final class Request {
      * which prepare their paths as bytes once.
      */
     public boolean pathEquals(byte[] path) {
-        int length = pathEnd() - targetStart;
+        int length = pathEnd() - pathStart;
         if (length != path.length) {
-            return false;
+            return length == 0 && path.length == 1 && path[0] == '/'; // an absolute-form target's empty path
         }
-        int at = start + targetStart;
+        int at = start + pathStart;
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES) {
             if (buf.getLong(at + i) != Ascii.word(path, i)) {
@@ -127,6 +138,19 @@ public final class Request {
             }
         }
         return true;
+    }
+
+    /** Whether the target is {@code *} ({@code OPTIONS *}: a request about the server, not a resource). */
+    public boolean isAsteriskForm() {
+        return targetEnd - targetStart == 1 && buf.getByte(start + targetStart) == '*';
+    }
+
+    /**
+     * The host and port the request is for: the authority of an absolute-form target, which overrides the
+     * {@code Host} header (RFC 9112 section 3.2.2), else the {@code Host} header, or {@code null} without one.
+     */
+    public String host() {
+        return authorityStart >= 0 ? string(authorityStart, authorityEnd) : header("Host");
     }
 
     /** The raw query string after {@code ?}, or {@code null} when there is none. */

@@ -3,8 +3,10 @@ package minihttp.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import minihttp.codec.HttpStatus;
 import minihttp.codec.Method;
 import minihttp.codec.ReadControl;
@@ -53,6 +55,19 @@ final class HttpConnection {
     private static final int BATCHES_AHEAD = 4;
     private static final Mono<Response> NOT_IMPLEMENTED =
             Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method\n"));
+    /** The server is no proxy: CONNECT, whatever its target, is not for services to answer. */
+    private static final Mono<Response> CONNECT_NOT_IMPLEMENTED =
+            Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT\n"));
+    /**
+     * {@code OPTIONS *} asks about the server, not a resource (RFC 9110 section 9.3.7): the methods it hands to
+     * services, all those it knows but CONNECT.
+     */
+    private static final Mono<Response> SERVER_OPTIONS = Mono.just(Response.status(HttpStatus.OK)
+            .header("Allow", Arrays.stream(Method.values())
+                    .filter(m -> m != Method.OTHER && m != Method.CONNECT)
+                    .map(Enum::name)
+                    .collect(Collectors.joining(", ")))
+            .empty());
     private static final Response REQUEST_TIMEOUT = Response.text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout\n");
 
     private final Service service;
@@ -223,14 +238,22 @@ final class HttpConnection {
         }
     }
 
-    /** Everything but a GET with an aggregated body: other methods, HEAD, unknown methods, streamed bodies. */
+    /**
+     * Everything but a GET with an aggregated body: other methods, HEAD, unknown methods and CONNECT (501),
+     * {@code OPTIONS *} (the server's own answer), streamed bodies.
+     */
     private void unusual(Request request, ConnectionHeader connection, Batch batch) {
         Method method = request.method();
         boolean streamed = request.isBodyStreamed();
         if (streamed && decoder.takeContinue()) {
             batch.continueInterim(); // before the service runs: the client sends the body once it sees this
         }
-        Mono<Response> response = method == Method.OTHER ? NOT_IMPLEMENTED : call(request);
+        Mono<Response> response = switch (method) {
+            case OTHER -> NOT_IMPLEMENTED;
+            case CONNECT -> CONNECT_NOT_IMPLEMENTED;
+            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : call(request);
+            default -> call(request);
+        };
         if (method == Method.HEAD) {
             // The headers of GET, Content-Length included, and no body, whatever the service did.
             response = Batch.settled(response).map(Response::withoutBody);

@@ -29,6 +29,8 @@ import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The idle, header and body timeouts, over real sockets on 127.0.0.1: each test starts a server with short
@@ -135,6 +137,35 @@ class TimeoutTest {
         }
         long elapsed = since(from);
         assertTrue(elapsed >= 1_400 && elapsed < 4_500, "the trickle ended after " + elapsed + " ms");
+        assertRequestTimeout(client.read());
+        assertTrue(client.closedByServer(2_000), "not closed after the 408");
+    }
+
+    /**
+     * Empty lines before a request line start no request, yet they are bytes of one: a client that drips CRLF (fewer
+     * than the decoder's limit on them) is held to the head deadline from its first one, not kept idle forever.
+     */
+    @ParameterizedTest(name = "after a response: {0}")
+    @ValueSource(booleans = {false, true})
+    void drippedEmptyLinesAreHeldToTheHeadDeadline(boolean afterAResponse) throws Exception {
+        long headerMs = 1_500;
+        start(timeouts(2_500, headerMs, 60_000));
+        long from = System.nanoTime();
+        RawClient client = connect();
+        if (afterAResponse) {
+            client.write(get("/plaintext"));
+            assertPlaintext(client.read());
+            from = System.nanoTime();
+        }
+        try {
+            do { // one empty line every 700 ms, until the answer comes: four of them by the deadline
+                client.write("\r\n");
+            } while (!client.readable(700) && since(from) < 8_000);
+        } catch (IOException closed) {
+            // the server closed while we dripped: expected, its answer is still readable
+        }
+        long elapsed = since(from);
+        assertTrue(elapsed >= headerMs - 100 && elapsed < headerMs + 1_000, "the drip ended after " + elapsed + " ms");
         assertRequestTimeout(client.read());
         assertTrue(client.closedByServer(2_000), "not closed after the 408");
     }
