@@ -135,6 +135,19 @@ class BodyRateTest {
         assertEquals(408, answer.status(), answer.toString());
     }
 
+    /** The stream fails before its service subscribes (3 s late): the service still gets the 408, not a 500. */
+    @Test
+    void tricklingStreamedBodyFailsWith408ForAServiceThatSubscribesLate() throws Exception {
+        start(timeouts(RATE, 60_000));
+        RawClient client = connect();
+        client.write("POST /count-late HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n");
+        Future<?> trickling = trickle(client, "x", 100);
+        RawClient.Response answer = client.read();
+        trickling.cancel(true);
+        assertEquals(408, answer.status(), answer.toString());
+        assertTrue(client.closedByServer(2_000), "not closed after the answer");
+    }
+
     @Test
     void bodyAtASteadyRateAboveTheMinimumIsNotCut() throws Exception {
         start(timeouts(RATE, 60_000));
