@@ -197,18 +197,24 @@ class BodyRateTest {
         assertResponse(client.read(), 200, "OK", "x".repeat(20));
     }
 
-    /** Many clients trickling a body one byte every 250 ms: each is answered 408 and closed soon after the grace. */
+    /**
+     * Many clients trickling a body one byte every 250 ms: each is answered 408 and closed soon after the grace.
+     * Times count from each client's connect, and the server, on a shared machine, takes seconds to accept and read
+     * hundreds of connections that arrive at once (the rate is checked from the head's read): the hostile count
+     * gets that much more room.
+     */
     @Test
     void manyTricklingClientsAreAllClosedSoonAfterTheGrace() throws Exception {
         int clients = HOSTILE ? 500 : 20;
+        long acceptMs = HOSTILE ? 5_000 : 0;
         start(timeouts(RATE, 60_000));
         byte[] head = "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n\r\n".getBytes(ISO_8859_1);
         try (TimeoutTest.SlowHeaderClients slow = new TimeoutTest.SlowHeaderClients(server.port(), clients, head)) {
-            long[] closedAfter = slow.trickleUntilClosed(GRACE_MS + LATE_MS + 10_000);
+            long[] closedAfter = slow.trickleUntilClosed(GRACE_MS + LATE_MS + acceptMs + 10_000);
             assertEquals(clients, slow.answered408(), "trickling clients answered 408");
             for (long ms : closedAfter) {
                 assertTrue(ms >= GRACE_MS - 100, "a trickling client was closed after only " + ms + " ms");
-                assertTrue(ms < GRACE_MS + LATE_MS, "a trickling client was closed after " + ms + " ms");
+                assertTrue(ms < GRACE_MS + LATE_MS + acceptMs, "a trickling client was closed after " + ms + " ms");
             }
         }
     }
