@@ -87,8 +87,8 @@ final class HttpConnection {
         this.alloc = alloc;
         this.connection = connection;
         Channel channel = connection.channel();
-        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel));
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
+        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel, timer));
         this.gate = new WriteGate(channel, timer::outputDrained);
     }
 
@@ -135,7 +135,8 @@ final class HttpConnection {
 
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
     private Batch onRead(ByteBuf in) {
-        Batch batch = new Batch(alloc, in.readableBytes());
+        int bytes = in.readableBytes();
+        Batch batch = new Batch(alloc, bytes);
         decoder.feed(in);
         Request request;
         while (!batch.last() && (request = decoder.poll()) != null) {
@@ -161,14 +162,14 @@ final class HttpConnection {
             }
         }
         decoder.endRead();
-        afterRead(batch);
+        afterRead(batch, bytes);
         return batch;
     }
 
     /** Tells the timer what the connection waits for now, and notes the batch a shutdown would close. */
-    private void afterRead(Batch batch) {
+    private void afterRead(Batch batch, int bytes) {
         boolean completed = !batch.isEmpty();
-        timer.afterRead(phase(), completed);
+        timer.afterRead(phase(), completed, bytes);
         if (batch.hasPending()) {
             timer.serviceStarted();
         }
@@ -302,29 +303,40 @@ final class HttpConnection {
         }
     }
 
-    /** Pauses and resumes reading for a streamed body's backpressure; called from any thread. */
+    /**
+     * Pauses and resumes reading for a streamed body's backpressure, and tells the timer, which does not count
+     * the pause against the client; called from any thread.
+     */
     private static final class AutoRead implements ReadControl {
         private final Channel channel;
+        private final ConnectionTimer timer;
 
-        AutoRead(Channel channel) {
+        AutoRead(Channel channel, ConnectionTimer timer) {
             this.channel = channel;
+            this.timer = timer;
         }
 
         @Override
         public void pauseReads() {
-            setAutoRead(false);
+            onEventLoop(() -> {
+                channel.config().setAutoRead(false);
+                timer.bodyPaused();
+            });
         }
 
         @Override
         public void resumeReads() {
-            setAutoRead(true); // also starts a read at once
+            onEventLoop(() -> {
+                timer.bodyResumed();
+                channel.config().setAutoRead(true); // also starts a read at once
+            });
         }
 
-        private void setAutoRead(boolean autoRead) {
+        private void onEventLoop(Runnable task) {
             if (channel.eventLoop().inEventLoop()) {
-                channel.config().setAutoRead(autoRead);
+                task.run();
             } else {
-                channel.eventLoop().execute(() -> channel.config().setAutoRead(autoRead));
+                channel.eventLoop().execute(task);
             }
         }
     }

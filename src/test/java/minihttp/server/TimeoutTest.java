@@ -290,10 +290,10 @@ class TimeoutTest {
     }
 
     /**
-     * Many NIO connections, each sending a request line and then one header byte per round, never finishing the
-     * head; records when each one's connection ends and whether a 408 came first.
+     * Many NIO connections, each sending a request line (or another start) and then one byte per round, never
+     * finishing the request; records when each one's connection ends and whether a 408 came first.
      */
-    private static final class SlowHeaderClients implements AutoCloseable {
+    static final class SlowHeaderClients implements AutoCloseable {
         private static final byte[] START = "GET /plaintext HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(ISO_8859_1);
         private static final long ROUND_MS = 250;
 
@@ -303,12 +303,16 @@ class TimeoutTest {
         private int answered408;
 
         SlowHeaderClients(int port, int count) throws IOException {
+            this(port, count, START);
+        }
+
+        SlowHeaderClients(int port, int count, byte[] start) throws IOException {
             for (int i = 0; i < count; i++) {
                 SocketChannel ch = SocketChannel.open();
                 channels.add(ch);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.connect(new InetSocketAddress("127.0.0.1", port));
-                ch.write(ByteBuffer.wrap(START));
+                ch.write(ByteBuffer.wrap(start));
                 ch.configureBlocking(false);
                 ch.register(selector, SelectionKey.OP_READ, new Conn(i, System.nanoTime()));
             }
