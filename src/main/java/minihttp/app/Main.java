@@ -97,6 +97,15 @@ public final class Main implements Callable<Integer> {
             description = "Longest wait between reads of a request body; 408 and close (default: 30s).")
     Duration bodyTimeout = Timeouts.DEFAULT.body();
 
+    @Option(names = "--min-body-rate", paramLabel = "BYTES/S", description = "Slowest a request body may arrive, "
+            + "averaged from its start, once --min-body-rate-grace has passed; 408 and close. 0: no minimum "
+            + "(default: ${DEFAULT-VALUE}).")
+    long minBodyRate = Timeouts.DEFAULT.minBodyRate();
+
+    @Option(names = "--min-body-rate-grace", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long a request body may arrive slower than --min-body-rate (default: 5s).")
+    Duration minBodyRateGrace = Timeouts.DEFAULT.minBodyRateGrace();
+
     @Option(names = "--shutdown-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "On SIGTERM/SIGINT, how long to let requests in flight finish (default: 10s).")
     Duration shutdownTimeout = Timeouts.DEFAULT.shutdown();
@@ -119,7 +128,8 @@ public final class Main implements Callable<Integer> {
                     .transport(Transport.parse(transport).requireAvailable())
                     .reusePort(reusePort)
                     .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
-                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout))
+                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout,
+                            minBodyRate, minBodyRateGrace))
                     .limits(Limits.DEFAULT.withMaxBody(maxBody));
             if (tls || tlsPort != null || cert != null || key != null) {
                 if ((cert == null) != (key == null)) {

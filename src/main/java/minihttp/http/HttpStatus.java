@@ -15,6 +15,7 @@ public final class HttpStatus {
     public static final HttpStatus REQUEST_TIMEOUT = new HttpStatus(408, "Request Timeout");
     public static final HttpStatus CONTENT_TOO_LARGE = new HttpStatus(413, "Content Too Large");
     public static final HttpStatus URI_TOO_LONG = new HttpStatus(414, "URI Too Long");
+    public static final HttpStatus EXPECTATION_FAILED = new HttpStatus(417, "Expectation Failed");
     public static final HttpStatus HEADERS_TOO_LARGE = new HttpStatus(431, "Request Header Fields Too Large");
     public static final HttpStatus INTERNAL_SERVER_ERROR = new HttpStatus(500, "Internal Server Error");
     public static final HttpStatus NOT_IMPLEMENTED = new HttpStatus(501, "Not Implemented");
@@ -23,7 +24,7 @@ public final class HttpStatus {
 
     private static final HttpStatus[] KNOWN = {
         CONTINUE, OK, CREATED, NO_CONTENT, BAD_REQUEST, NOT_FOUND, METHOD_NOT_ALLOWED, REQUEST_TIMEOUT,
-        CONTENT_TOO_LARGE, URI_TOO_LONG, HEADERS_TOO_LARGE, INTERNAL_SERVER_ERROR, NOT_IMPLEMENTED,
+        CONTENT_TOO_LARGE, URI_TOO_LONG, EXPECTATION_FAILED, HEADERS_TOO_LARGE, INTERNAL_SERVER_ERROR, NOT_IMPLEMENTED,
         SERVICE_UNAVAILABLE, VERSION_NOT_SUPPORTED,
     };
 

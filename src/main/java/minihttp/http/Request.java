@@ -30,14 +30,23 @@ public interface Request {
     /** Whether the connection stays open after this request (its version and {@code Connection} header). */
     boolean keepAlive();
 
-    /** The request target as sent, path and query. */
+    /** The request target as sent: path and query, or an absolute URI, or {@code *}. */
     String uri();
 
-    /** The path of the request target, without the query, not percent-decoded. */
+    /**
+     * The path of the request target, without the query, not percent-decoded; that of an absolute-form target
+     * ({@code http://host/path}) too, where an empty path is {@code /} (RFC 9110 section 4.2.3).
+     */
     String path();
 
     /** Whether the path is exactly {@code path}, compared in place (ASCII). */
     boolean pathEquals(CharSequence path);
+
+    /**
+     * The host and port the request is for: the authority of an absolute-form target, which overrides the
+     * {@code Host} header (RFC 9112 section 3.2.2), else the {@code Host} header, or {@code null} without one.
+     */
+    String host();
 
     /** The raw query string after {@code ?}, or {@code null} when there is none. */
     String query();

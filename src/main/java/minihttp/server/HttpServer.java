@@ -212,6 +212,14 @@ public final class HttpServer {
         return timeouts(timeouts.withBody(body));
     }
 
+    /**
+     * The slowest a request body may arrive, in bytes per second averaged from its start, once {@code grace} has
+     * passed; a slower one is answered with 408. 0 turns the check off.
+     */
+    public HttpServer minBodyRate(long bytesPerSecond, Duration grace) {
+        return timeouts(timeouts.withMinBodyRate(bytesPerSecond, grace));
+    }
+
     /** How long a graceful shutdown waits for requests in flight before it closes their connections. */
     public HttpServer shutdownTimeout(Duration shutdown) {
         return timeouts(timeouts.withShutdown(shutdown));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 import minihttp.server.Listeners;
 import minihttp.server.HttpServer;
+import minihttp.server.Timeouts;
 import minihttp.server.Transport;
 
 /** The command line: every flag is documented, parsed into the server it describes, and bad combinations fail. */
@@ -26,7 +27,7 @@ class MainOptionsTest {
 
     private static final String[] FLAGS = {"--host", "--port", "--threads", "--transport", "--reuseport", "--backlog",
         "--[no-]nodelay", "--rcvbuf", "--sndbuf", "--tls", "--tls-port", "--cert", "--key", "--tls-provider", "--idle-timeout",
-        "--header-timeout", "--body-timeout", "--shutdown-timeout", "--max-body", "--help"};
+        "--header-timeout", "--body-timeout", "--min-body-rate", "--min-body-rate-grace", "--shutdown-timeout", "--max-body", "--help"};
 
     private static HttpServer configure(String... args) {
         Main main = new Main();
@@ -89,6 +90,17 @@ class MainOptionsTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(413, large.statusCode());
         }
+    }
+
+    @Test
+    void minBodyRateFlagsSetTheTimeouts() {
+        Timeouts timeouts = configure("--min-body-rate", "100", "--min-body-rate-grace", "1500ms").timeouts();
+        assertEquals(100, timeouts.minBodyRate());
+        assertEquals(Duration.ofMillis(1_500), timeouts.minBodyRateGrace());
+        assertEquals(0, configure("--min-body-rate", "0").timeouts().minBodyRate(), "0 turns the check off");
+        assertEquals(Timeouts.DEFAULT_MIN_BODY_RATE, configure().timeouts().minBodyRate());
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--min-body-rate", "-1"));
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--min-body-rate-grace", "0s"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import minihttp.app.DemoApp;
@@ -61,6 +62,40 @@ class ConformanceTest {
         "GET / HTTP/2.0\\r\\nHost: a\\r\\n\\r\\n                                         | 505 | true",
         "GET / HTTP/0.9\\r\\nHost: a\\r\\n\\r\\n                                         | 505 | true",
         "GET / HTTX/1.1\\r\\nHost: a\\r\\n\\r\\n                                         | 400 | true",
+        // leading empty lines: a few are ignored (RFC 9112 section 2.2), more are refused
+        "\\r\\n\\r\\n\\n\\r\\nGET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                       | 200 | false",
+        "\\r\\n\\r\\n\\r\\n\\r\\n\\r\\nGET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                 | 400 | true",
+        "\\n\\n\\n\\n\\n\\n\\n\\n                                                     | 400 | true",
+        // request-target forms (RFC 9112 section 3.2)
+        "GET /a#b HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                      | 400 | true",
+        "GET * HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                         | 400 | true",
+        "OPTIONS *x HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                    | 400 | true",
+        "OPTIONS * HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                     | 200 | false",
+        "CONNECT a:443 HTTP/1.1\\r\\nHost: a:443\\r\\n\\r\\n                             | 501 | false",
+        "CONNECT / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                     | 501 | false",
+        "GET a:443 HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                     | 400 | true",
+        "GET a HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                         | 400 | true",
+        "GET http://b/pipeline HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n                        | 200 | false",
+        "GET HTTPS://b:8443?x=1 HTTP/1.1\\r\\nHost: b:8443\\r\\n\\r\\n                 | 200 | false",
+        "GET http://u@b/ HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n                               | 400 | true",
+        "GET http:///x HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n                                 | 400 | true",
+        "GET http:/b/x HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n                                 | 400 | true",
+        "GET ftp://b/x HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n                                 | 400 | true",
+        // Host is uri-host [ ":" port ] (RFC 9110 section 7.2)
+        "GET / HTTP/1.1\\r\\nHost: 127.0.0.1:8080\\r\\n\\r\\n                              | 200 | false",
+        "GET / HTTP/1.1\\r\\nHost: [::1]:80\\r\\n\\r\\n                                   | 200 | false",
+        "GET / HTTP/1.1\\r\\nHost: xn--a-b.c_d~e%41:\\r\\n\\r\\n                          | 200 | false",
+        "GET / HTTP/1.1\\r\\nHost:\\r\\n\\r\\n                                             | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: u@a\\r\\n\\r\\n                                         | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: a/b\\r\\n\\r\\n                                         | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: a, b\\r\\n\\r\\n                                        | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: a,b\\r\\n\\r\\n                                         | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: a b\\r\\n\\r\\n                                         | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: a:8x\\r\\n\\r\\n                                        | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: :80\\r\\n\\r\\n                                         | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: [::1\\r\\n\\r\\n                                        | 400 | true",
+        "GET / HTTP/1.1\\r\\nHost: a%4\\r\\n\\r\\n                                         | 400 | true",
+        "GET / HTTP/1.0\\r\\nHost: a\\u0022\\r\\n\\r\\n                                  | 400 | true",
         // host
         "GET / HTTP/1.1\\r\\n\\r\\n                                                      | 400 | true",
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n                            | 400 | true",
@@ -81,6 +116,21 @@ class ConformanceTest {
         // bodies
         "POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 3\\r\\n\\r\\nabc              | 200 | false",
         "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;x=y\\r\\nabc\\r\\n0\\r\\nT: v\\r\\n\\r\\n | 200 | false",
+        // chunk extensions (RFC 9112 section 7.1.1): checked, then ignored
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3 ; a = \\u0022q\\\\\\u0022\\u0022 ;b=c;d\\r\\nabc\\r\\n0\\r\\n\\r\\n | 200 | false",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;a=\\u0022q\\u0022;b;c=d\\r\\nabc\\r\\n0;e\\r\\n\\r\\n | 200 | false",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;\\r\\nabc\\r\\n0\\r\\n\\r\\n | 400 | true",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;a;\\r\\nabc\\r\\n0\\r\\n\\r\\n | 400 | true",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;(a)=b\\r\\nabc\\r\\n0\\r\\n\\r\\n | 400 | true",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;a=\\u0022b\\r\\nabc\\r\\n0\\r\\n\\r\\n | 400 | true",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;a=b c\\r\\nabc\\r\\n0\\r\\n\\r\\n | 400 | true",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;a=\\r\\nabc\\r\\n0\\r\\n\\r\\n | 400 | true",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n3;a \\r\\nabc\\r\\n0\\r\\n\\r\\n | 400 | true",
+        // expectations (RFC 9110 section 10.1.1): only 100-continue
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nExpect: 100-Continue\\r\\nContent-Length: 3\\r\\n\\r\\nabc | 200 | false",
+        "POST / HTTP/1.1\\r\\nHost: a\\r\\nExpect: foo\\r\\nContent-Length: 3\\r\\n\\r\\nabc | 417 | true",
+        "GET / HTTP/1.1\\r\\nHost: a\\r\\nExpect: 100-continue, foo=bar\\r\\n\\r\\n              | 417 | true",
+        "GET / HTTP/1.1\\r\\nHost: a\\r\\nExpect: 100-continue=1\\r\\n\\r\\n                     | 417 | true",
         "POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 65\\r\\n\\r\\n                 | 413 | true",
         "POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n41\\r\\n   | 413 | true",
         // smuggling (RFC 9112 section 6)
@@ -139,6 +189,36 @@ class ConformanceTest {
         }
     }
 
+    /**
+     * A flood of empty lines (4 MiB; 100 MiB with -Phostile) is refused after a few of them, not read on: the server
+     * answers 400 and closes, or resets the connection under the flood, long before its end.
+     */
+    @Test
+    void aFloodOfEmptyLinesIsRefusedAfterAFew() throws Exception {
+        long flood = Boolean.getBoolean("minihttp.hostile") ? 100L << 20 : 4L << 20;
+        byte[] block = "\r\n".repeat(32 * 1024).getBytes(ISO_8859_1);
+        try (RawClient client = connect()) {
+            try {
+                for (long sent = 0; sent < flood; sent += block.length) {
+                    client.write(block);
+                }
+            } catch (IOException reset) {
+                // the server closed with the flood unread: expected
+            }
+            boolean refused;
+            try {
+                RawClient.Response response = client.read();
+                assertEquals(400, response.status(), response.toString());
+                refused = client.closedByServer(5_000);
+            } catch (SocketTimeoutException stillReading) {
+                refused = false;
+            } catch (IOException closed) {
+                refused = true; // reset before the 400 could be read
+            }
+            assertTrue(refused, "the flood was read on, unanswered");
+        }
+    }
+
     @Test
     void earlierPipelinedResponsesAreSentBeforeTheError() throws Exception {
         try (RawClient client = connect()) {
@@ -191,6 +271,21 @@ class ConformanceTest {
             assertEquals("GET, HEAD, POST, OPTIONS", r.get(5).header("Allow"));
             assertEquals("hello", r.get(6).body());
             assertEquals(400, r.get(7).status());
+        }
+    }
+
+    @Test
+    void optionsAsteriskIsTheServersAnswerAbsoluteFormRoutesOnItsPathAndConnectIsNotImplemented() throws Exception {
+        try (RawClient client = connect()) {
+            client.write("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET http://other/baseline11?a=1&b=2 HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n" + PROBE);
+            RawClient.Response options = client.read();
+            assertEquals(200, options.status(), options.toString());
+            assertEquals("GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH", options.header("Allow"));
+            assertEquals("3", client.read().body());
+            assertEquals(501, client.read().status());
+            assertEquals("ok", client.read().body());
         }
     }
 
@@ -301,6 +396,7 @@ class ConformanceTest {
 
     static String unescape(String s) {
         return s.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t")
-                .replace("\\u0000", "\u0000").replace("\\u007f", "\u007f").replace("\\u0020", " ");
+                .replace("\\u0000", "\u0000").replace("\\u007f", "\u007f").replace("\\u0020", " ")
+                .replace("\\u0022", "\"").replace("\\\\", "\\");
     }
 }

@@ -192,6 +192,22 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Whether a byte (or the end of the stream) arrives within {@code waitMs}; the byte is left to be read. */
+    boolean readable(int waitMs) throws IOException {
+        int saved = socket.getSoTimeout();
+        socket.setSoTimeout(waitMs);
+        try {
+            in.mark(1);
+            in.read();
+            in.reset();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } finally {
+            socket.setSoTimeout(saved);
+        }
+    }
+
     /** Closes abruptly, with a reset, as a client that goes away mid-request would. */
     void abort() throws IOException {
         socket.setSoLinger(true, 0);

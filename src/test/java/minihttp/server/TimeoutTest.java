@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import minihttp.http.Response;
 import minihttp.http.Request;
 import minihttp.service.Service;
@@ -136,6 +138,35 @@ class TimeoutTest {
         }
         long elapsed = since(from);
         assertTrue(elapsed >= 1_400 && elapsed < 4_500, "the trickle ended after " + elapsed + " ms");
+        assertRequestTimeout(client.read());
+        assertTrue(client.closedByServer(2_000), "not closed after the 408");
+    }
+
+    /**
+     * Empty lines before a request line start no request, yet they are bytes of one: a client that drips CRLF (fewer
+     * than the decoder's limit on them) is held to the head deadline from its first one, not kept idle forever.
+     */
+    @ParameterizedTest(name = "after a response: {0}")
+    @ValueSource(booleans = {false, true})
+    void drippedEmptyLinesAreHeldToTheHeadDeadline(boolean afterAResponse) throws Exception {
+        long headerMs = 1_500;
+        start(timeouts(2_500, headerMs, 60_000));
+        long from = System.nanoTime();
+        RawClient client = connect();
+        if (afterAResponse) {
+            client.write(get("/plaintext"));
+            assertPlaintext(client.read());
+            from = System.nanoTime();
+        }
+        try {
+            do { // one empty line every 700 ms, until the answer comes: four of them by the deadline
+                client.write("\r\n");
+            } while (!client.readable(700) && since(from) < 8_000);
+        } catch (IOException closed) {
+            // the server closed while we dripped: expected, its answer is still readable
+        }
+        long elapsed = since(from);
+        assertTrue(elapsed >= headerMs - 100 && elapsed < headerMs + 1_000, "the drip ended after " + elapsed + " ms");
         assertRequestTimeout(client.read());
         assertTrue(client.closedByServer(2_000), "not closed after the 408");
     }
@@ -260,10 +291,10 @@ class TimeoutTest {
     }
 
     /**
-     * Many NIO connections, each sending a request line and then one header byte per round, never finishing the
-     * head; records when each one's connection ends and whether a 408 came first.
+     * Many NIO connections, each sending a request line (or another start) and then one byte per round, never
+     * finishing the request; records when each one's connection ends and whether a 408 came first.
      */
-    private static final class SlowHeaderClients implements AutoCloseable {
+    static final class SlowHeaderClients implements AutoCloseable {
         private static final byte[] START = "GET /plaintext HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(ISO_8859_1);
         private static final long ROUND_MS = 250;
 
@@ -273,12 +304,16 @@ class TimeoutTest {
         private int answered408;
 
         SlowHeaderClients(int port, int count) throws IOException {
+            this(port, count, START);
+        }
+
+        SlowHeaderClients(int port, int count, byte[] start) throws IOException {
             for (int i = 0; i < count; i++) {
                 SocketChannel ch = SocketChannel.open();
                 channels.add(ch);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.connect(new InetSocketAddress("127.0.0.1", port));
-                ch.write(ByteBuffer.wrap(START));
+                ch.write(ByteBuffer.wrap(start));
                 ch.configureBlocking(false);
                 ch.register(selector, SelectionKey.OP_READ, new Conn(i, System.nanoTime()));
             }

@@ -18,6 +18,7 @@ final class Ascii {
     private static final boolean[] TCHAR = new boolean[256];
     private static final boolean[] TARGET_CHAR = new boolean[256];
     private static final boolean[] FIELD_VALUE_CHAR = new boolean[256];
+    private static final boolean[] REG_NAME_CHAR = new boolean[256];
     private static final byte[] HEX_VALUE = new byte[256];
 
     static {
@@ -31,9 +32,18 @@ final class Ascii {
         for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
             TCHAR[c] = true;
         }
-        // Request targets are visible ASCII only (RFC 9112 section 3.2); spaces and CTLs end or break them.
+        // Request targets are visible ASCII only (RFC 9112 section 3.2); spaces and CTLs end or break them, and so
+        // does '#': no form of request-target has a fragment.
         for (int c = 0x21; c < 0x7f; c++) {
-            TARGET_CHAR[c] = true;
+            TARGET_CHAR[c] = c != '#';
+        }
+        // reg-name (RFC 3986 section 3.2.2): unreserved and sub-delims, pct-encoded aside. Not ',' though: a Host
+        // "a,b" reads as two Host fields folded into one list, so it is refused rather than guessed at.
+        for (int c = 0; c < 128; c++) {
+            REG_NAME_CHAR[c] = TCHAR[c] && c != '#' && c != '%' && c != '^' && c != '`' && c != '|';
+        }
+        for (char c : "()*;=".toCharArray()) {
+            REG_NAME_CHAR[c] = true;
         }
         // field-value: VCHAR, obs-text, SP and HTAB; every other CTL (NUL, bare CR, ...) is an error.
         for (int c = 0x20; c < 256; c++) {
@@ -86,7 +96,8 @@ final class Ascii {
         int i = from;
         for (; i + WORD <= to; i += WORD) {
             long word = word(bytes, i);
-            if ((word & HIGH_BITS) != 0 || anyBelow(word, 0x21) || anyEqual(word, 0x7f)) {
+            if ((word & HIGH_BITS) != 0 || anyBelow(word, 0x21) || anyEqual(word, 0x7f)
+                    || anyEqual(word, '#')) {
                 return firstNotIn(bytes, i, i + WORD, TARGET_CHAR);
             }
         }
@@ -107,6 +118,75 @@ final class Ascii {
             }
         }
         return firstNotIn(bytes, i, to, FIELD_VALUE_CHAR);
+    }
+
+    /**
+     * Whether {@code [from, to)} is exactly {@code uri-host [ ":" port ]} (RFC 9110 sections 4.2.1 and 7.2): a
+     * non-empty reg-name or IPv4 address (pct-encoding allowed), or an IP literal in brackets (its inside checked
+     * for the bytes it may hold, not parsed as an address), then an optional port of digits. No userinfo, path,
+     * list or whitespace: one scan of a short value.
+     */
+    static boolean isHostAndPort(byte[] bytes, int from, int to) {
+        int i = from;
+        if (i < to && bytes[i] == '[') {
+            int close = indexOf(bytes, i + 1, to, (byte) ']');
+            if (close <= i + 1) {
+                return false;
+            }
+            for (int j = i + 1; j < close; j++) {
+                if (!REG_NAME_CHAR[bytes[j] & 0xff] && bytes[j] != COLON) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            for (;;) {
+                while (i < to && REG_NAME_CHAR[bytes[i] & 0xff]) {
+                    i++;
+                }
+                if (i + 2 < to && bytes[i] == '%' && hexValue(bytes[i + 1]) >= 0 && hexValue(bytes[i + 2]) >= 0) {
+                    i += 3;
+                } else {
+                    break;
+                }
+            }
+            if (i == from) {
+                return false; // an empty host is invalid for http and https (RFC 9110 section 4.2.1)
+            }
+        }
+        if (i < to && bytes[i] == COLON) {
+            i++;
+            while (i < to && isDigit(bytes[i])) {
+                i++;
+            }
+        }
+        return i == to;
+    }
+
+    /**
+     * The index past the quoted-string whose DQUOTE is at {@code from} (RFC 9110 section 5.6.4), or -1 when it is
+     * malformed or not closed before {@code to}.
+     */
+    static int quotedStringEnd(byte[] bytes, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\' && ++i == to || !FIELD_VALUE_CHAR[bytes[i] & 0xff]) {
+                return -1; // a quoted-pair cut short, or a CTL: qdtext and quoted-pair are field-value bytes
+            }
+        }
+        return -1;
+    }
+
+    /** The first index at or after {@code from} that is not SP or HTAB, or {@code to}. */
+    static int skipWhitespace(byte[] bytes, int from, int to) {
+        int i = from;
+        while (i < to && isWhitespace(bytes[i])) {
+            i++;
+        }
+        return i;
     }
 
     /** The first {@code b} in {@code [from, to)}, or -1: a word at a time, as Netty's {@code ByteBuf.indexOf}. */
@@ -242,8 +322,22 @@ final class Ascii {
         return true;
     }
 
+    /** {@link #listMembers}: the list holds {@code name}. */
+    static final int LIST_HAS_NAME = 1;
+    /** {@link #listMembers}: the list holds a member other than {@code name}. */
+    static final int LIST_HAS_OTHER = 2;
+
     /** Whether the comma-separated list at {@code [from, to)} holds {@code name}, in any case (RFC 9110 5.6.1). */
     static boolean listContains(byte[] bytes, int from, int to, byte[] name) {
+        return (listMembers(bytes, from, to, name) & LIST_HAS_NAME) != 0;
+    }
+
+    /**
+     * What the comma-separated list at {@code [from, to)} holds (RFC 9110 section 5.6.1): {@link #LIST_HAS_NAME} if
+     * {@code name} (in any case), {@link #LIST_HAS_OTHER} if any other member; empty members count for nothing.
+     */
+    static int listMembers(byte[] bytes, int from, int to, byte[] name) {
+        int members = 0;
         int i = from;
         while (i < to) {
             int end = indexOf(bytes, i, to, (byte) ',');
@@ -258,12 +352,12 @@ final class Ascii {
             while (e > s && isWhitespace(bytes[e - 1])) {
                 e--;
             }
-            if (equalsIgnoreCase(bytes, s, e, name)) {
-                return true;
+            if (e > s) {
+                members |= equalsIgnoreCase(bytes, s, e, name) ? LIST_HAS_NAME : LIST_HAS_OTHER;
             }
             i = end + 1;
         }
-        return false;
+        return members;
     }
 
     private static int toLower(int c) {

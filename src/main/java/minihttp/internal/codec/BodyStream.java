@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.util.context.Context;
@@ -35,6 +36,8 @@ final class BodyStream extends Flux<ByteBuf> {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private volatile boolean discarding;
+    /** Why the body ended early, for a subscriber that comes after it was discarded. */
+    private volatile Throwable failure;
 
     BodyStream(ReadControl readControl) {
         this.readControl = readControl;
@@ -69,6 +72,7 @@ final class BodyStream extends Flux<ByteBuf> {
 
     /** Ends the body with an error, after the pieces already queued. Event loop only. */
     void fail(Throwable error) {
+        failure = error;
         sink.tryEmitError(error);
     }
 
@@ -86,7 +90,13 @@ final class BodyStream extends Flux<ByteBuf> {
 
     @Override
     public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
-        subscribed.set(true);
+        if (!subscribed.compareAndSet(false, true) && failure != null) {
+            // It failed (a deadline, the connection lost) and was taken already, typically dropped before its
+            // service subscribed late: the service still hears why and answers with it, not with a 500 for a
+            // second subscription.
+            Operators.error(actual, failure);
+            return;
+        }
         sink.asFlux()
                 .doOnDiscard(ByteBuf.class, ReferenceCounted::release)
                 .doOnCancel(this::cancelled)

@@ -25,7 +25,10 @@ public final class DecodedRequest implements Request {
     int methodEnd;
     int targetStart;
     int targetEnd;
+    int pathStart;      // targetStart but in absolute-form, where the path follows the authority (and may be empty)
     int queryStart;
+    int authorityStart; // the authority of an absolute-form target, or -1
+    int authorityEnd;
     boolean http11;
     boolean keepAlive;
     boolean expectContinue;
@@ -43,6 +46,7 @@ public final class DecodedRequest implements Request {
     void reset() {
         buf = null;
         queryStart = -1;
+        authorityStart = -1;
         headerCount = 0;
         bodyLength = 0;
         contentLength = -1;
@@ -95,13 +99,17 @@ public final class DecodedRequest implements Request {
 
     @Override
     public String path() {
-        return string(targetStart, pathEnd());
+        int end = pathEnd();
+        return end == pathStart ? "/" : string(pathStart, end);
     }
 
     @Override
     public boolean pathEquals(CharSequence path) {
-        int length = pathEnd() - targetStart;
-        return length == path.length() && regionMatches(targetStart, path, false);
+        int length = pathEnd() - pathStart;
+        if (length != path.length()) {
+            return length == 0 && path.length() == 1 && path.charAt(0) == '/';
+        }
+        return regionMatches(pathStart, path, false);
     }
 
     /**
@@ -109,11 +117,11 @@ public final class DecodedRequest implements Request {
      * which prepare their paths as bytes once.
      */
     public boolean pathEquals(byte[] path) {
-        int length = pathEnd() - targetStart;
+        int length = pathEnd() - pathStart;
         if (length != path.length) {
-            return false;
+            return length == 0 && path.length == 1 && path[0] == '/'; // an absolute-form target's empty path
         }
-        int at = start + targetStart;
+        int at = start + pathStart;
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES) {
             if (buf.getLong(at + i) != Ascii.word(path, i)) {
@@ -126,6 +134,16 @@ public final class DecodedRequest implements Request {
             }
         }
         return true;
+    }
+
+    /** Whether the target is {@code *} ({@code OPTIONS *}: a request about the server, not a resource). */
+    public boolean isAsteriskForm() {
+        return targetEnd - targetStart == 1 && buf.getByte(start + targetStart) == '*';
+    }
+
+    @Override
+    public String host() {
+        return authorityStart >= 0 ? string(authorityStart, authorityEnd) : header("Host");
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.Predicate;
 import minihttp.http.HttpStatus;
+import minihttp.http.Method;
 import minihttp.http.BodyException;
 import minihttp.http.Request;
 import minihttp.server.Limits;
@@ -57,6 +58,11 @@ public final class RequestDecoder {
     /** 15 hex digits stay below Long.MAX_VALUE, so a chunk size cannot overflow; more is refused. */
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final int CRLF_LENGTH = 2;
+    /**
+     * Empty lines taken before a request line (RFC 9112 section 2.2 asks to ignore at least one, which some clients
+     * send after a body); past this many the input is no request at all: 400.
+     */
+    private static final int MAX_LEADING_EMPTY_LINES = 4;
     private static final int MIN_AGGREGATE = 1024;
     /** Room for many pipelined request heads, so that one copy serves them all. */
     private static final int INITIAL_WINDOW = 4096;
@@ -70,6 +76,8 @@ public final class RequestDecoder {
     private static final byte[] EXPECT = Ascii.name("expect");
     private static final byte[] CONTINUE = Ascii.name("100-continue");
     private static final byte[] CHUNKED = Ascii.name("chunked");
+    private static final byte[] HTTP = Ascii.name("http");
+    private static final byte[] HTTPS = Ascii.name("https");
 
     private final ByteBufAllocator alloc;
     private final Limits limits;
@@ -79,6 +87,7 @@ public final class RequestDecoder {
     private ByteBuf cumulation; // owned: the start of a request that an earlier read left incomplete
     private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
     private State state = State.REQUEST_LINE;
+    private int leadingEmptyLines; // empty lines taken since the last request line
     private int scan;           // where the next unread line starts, relative to buf.readerIndex()
     private int headersStart;   // where the header block starts, relative to buf.readerIndex()
     private DecodedRequest request = new DecodedRequest();
@@ -96,6 +105,7 @@ public final class RequestDecoder {
     private boolean connectionClose;
     private boolean connectionKeepAlive;
     private boolean expectContinue;
+    private boolean unmetExpectation; // Expect names something other than 100-continue
 
     // The body being decoded: how much of it is left, and where it goes.
     private long remaining;          // bytes left of a Content-Length body or of the current chunk
@@ -279,9 +289,14 @@ public final class RequestDecoder {
         return errorMessage;
     }
 
-    /** Whether bytes of an unfinished request are waiting for more input. */
+    /**
+     * Whether bytes of an unfinished request are waiting for more input. Empty lines before a request line count:
+     * they start no request, but a client that sends only them must be held to the head deadline, not left idle.
+     */
     public boolean hasPartialRequest() {
-        return state != State.REQUEST_LINE && state != State.FAILED && state != State.ENDED || cumulation != null && cumulation.isReadable();
+        return state != State.REQUEST_LINE && state != State.FAILED && state != State.ENDED
+                || state == State.REQUEST_LINE && leadingEmptyLines > 0
+                || cumulation != null && cumulation.isReadable();
     }
 
     /** Whether the head of the current request is done and its body is still arriving. */
@@ -351,7 +366,11 @@ public final class RequestDecoder {
             int start = from - windowStart;
             int end = lineEnd(start, known - windowStart);
             if (end == start) {
-                buf.readerIndex(known + 1); // empty lines before a request line are ignored (RFC 9112 section 2.2)
+                // Empty lines before a request line are ignored (RFC 9112 section 2.2), a few of them.
+                if (++leadingEmptyLines > MAX_LEADING_EMPTY_LINES) {
+                    return fail(HttpStatus.BAD_REQUEST, "too many empty lines before the request line");
+                }
+                buf.readerIndex(known + 1);
                 return true;
             }
             if (end - start > limits.maxRequestLine()) {
@@ -371,6 +390,8 @@ public final class RequestDecoder {
         connectionClose = false;
         connectionKeepAlive = false;
         expectContinue = false;
+        unmetExpectation = false;
+        leadingEmptyLines = 0;
         scan = lf + windowStart + 1 - from;
         headersStart = scan;
         state = State.HEADERS;
@@ -392,7 +413,11 @@ public final class RequestDecoder {
         int targetStart = methodEnd + 1;
         int targetEnd = Ascii.invalidTarget(w, targetStart, to);
         if (targetEnd <= targetStart || w[targetEnd] != SP || targetEnd + 1 + VERSION_LENGTH + 1 > to) {
-            return report ? failed(HttpStatus.BAD_REQUEST, "malformed request target") : -1;
+            if (!report) {
+                return -1;
+            }
+            return failed(HttpStatus.BAD_REQUEST, targetEnd > targetStart && w[targetEnd] == '#'
+                    ? "fragment in the request target" : "malformed request target");
         }
         int versionStart = targetEnd + 1;
         long version = Ascii.word(w, versionStart);
@@ -414,14 +439,54 @@ public final class RequestDecoder {
 
         DecodedRequest r = request;
         r.reset();
-        r.method = MethodNames.of(w, start, methodEnd);
+        Method method = MethodNames.of(w, start, methodEnd);
+        int pathStart = w[targetStart] == '/' ? targetStart // origin-form, the usual
+                : otherFormPath(method, w, start, targetStart, targetEnd, report);
+        if (pathStart < 0) {
+            return -1;
+        }
+        r.method = method;
         r.methodEnd = methodEnd - start;
         r.targetStart = targetStart - start;
         r.targetEnd = targetEnd - start;
-        int query = Ascii.indexOf(w, targetStart, targetEnd, (byte) '?');
+        r.pathStart = pathStart - start;
+        int query = Ascii.indexOf(w, pathStart, targetEnd, (byte) '?');
         r.queryStart = query < 0 ? -1 : query - start;
         r.http11 = version == HTTP_1_1;
         return lf;
+    }
+
+    /**
+     * Where the path starts in a target that is not in origin-form (RFC 9112 section 3.2): after the authority of
+     * the absolute-form {@code http://host/path}, which a server must accept and whose authority is noted (it
+     * overrides Host); at the target of {@code OPTIONS *}; at any target of CONNECT, whose authority-form is answered
+     * 501 like the method. Anything else is -1, failed with 400 when {@code report}.
+     */
+    private int otherFormPath(Method method, byte[] w, int start, int targetStart, int targetEnd, boolean report) {
+        if (method == Method.CONNECT) {
+            return targetStart;
+        }
+        if (targetEnd - targetStart == 1 && w[targetStart] == '*') {
+            return method == Method.OPTIONS ? targetStart
+                    : report ? failed(HttpStatus.BAD_REQUEST, "the asterisk-form target is for OPTIONS only") : -1;
+        }
+        int colon = Ascii.indexOf(w, targetStart, targetEnd, COLON);
+        int authority = colon + "://".length();
+        if (colon <= targetStart || authority > targetEnd || w[colon + 1] != '/' || w[colon + 2] != '/'
+                || !Ascii.equalsIgnoreCase(w, targetStart, colon, HTTP)
+                        && !Ascii.equalsIgnoreCase(w, targetStart, colon, HTTPS)) {
+            return report ? failed(HttpStatus.BAD_REQUEST, "malformed request target") : -1;
+        }
+        int authorityEnd = authority;
+        while (authorityEnd < targetEnd && w[authorityEnd] != '/' && w[authorityEnd] != '?') {
+            authorityEnd++;
+        }
+        if (!Ascii.isHostAndPort(w, authority, authorityEnd)) {
+            return report ? failed(HttpStatus.BAD_REQUEST, "invalid authority in the request target") : -1;
+        }
+        request.authorityStart = authority - start;
+        request.authorityEnd = authorityEnd - start;
+        return authorityEnd;
     }
 
     /**
@@ -512,6 +577,9 @@ public final class RequestDecoder {
             case 4 -> {
                 if (Ascii.equalsIgnoreCase(w, name, nameEnd, HOST)) {
                     hostCount++;
+                    if (!Ascii.isHostAndPort(w, valueStart, valueEnd)) {
+                        return fail(HttpStatus.BAD_REQUEST, "invalid Host header");
+                    }
                 }
             }
             case 10 -> {
@@ -521,7 +589,10 @@ public final class RequestDecoder {
             }
             case 6 -> {
                 if (Ascii.equalsIgnoreCase(w, name, nameEnd, EXPECT)) {
-                    expectContinue |= Ascii.listContains(w, valueStart, valueEnd, CONTINUE);
+                    // 100-continue is the only expectation there is (RFC 9110 section 10.1.1): any other is unmet.
+                    int members = Ascii.listMembers(w, valueStart, valueEnd, CONTINUE);
+                    expectContinue |= (members & Ascii.LIST_HAS_NAME) != 0;
+                    unmetExpectation |= (members & Ascii.LIST_HAS_OTHER) != 0;
                 }
             }
             case 14 -> {
@@ -609,6 +680,10 @@ public final class RequestDecoder {
         DecodedRequest r = request;
         if (r.http11 && hostCount != 1) {
             return fail(HttpStatus.BAD_REQUEST, hostCount == 0 ? "missing Host header" : "duplicate Host header");
+        }
+        if (unmetExpectation) {
+            // Closes: the body the client may be sending is not read, and must not be taken for a request.
+            return fail(HttpStatus.EXPECTATION_FAILED, "only the 100-continue expectation is supported");
         }
         r.keepAlive = !connectionClose && (r.http11 || connectionKeepAlive);
         r.expectContinue = expectContinue && r.http11; // HTTP/1.0 clients never wait for it (RFC 9110 10.1.1)
@@ -787,7 +862,7 @@ public final class RequestDecoder {
         return true;
     }
 
-    /** {@code chunk-size [chunk-ext] CRLF}: hex digits, then extensions, which are checked for bad bytes and ignored. */
+    /** {@code chunk-size [chunk-ext] CRLF}: hex digits, then extensions, which are checked and ignored. */
     private boolean chunkSize() {
         int from = buf.readerIndex();
         int lf = lineFeed(from, MAX_CHUNK_LINE + 1);
@@ -829,13 +904,34 @@ public final class RequestDecoder {
         return true;
     }
 
-    /** {@code *( BWS ";" BWS name [ BWS "=" BWS value ] )}: tolerated, as long as it starts right and has no CTLs. */
+    /**
+     * {@code chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )}, the name a token and the
+     * value a token or a quoted-string (RFC 9112 section 7.1.1), exactly: no extension is understood, but one that
+     * another parser could read differently must not pass.
+     */
     private static boolean validChunkExtensions(byte[] w, int from, int end) {
         int i = from;
-        while (i < end && Ascii.isWhitespace(w[i])) {
-            i++;
+        while (i < end) {
+            i = Ascii.skipWhitespace(w, i, end);
+            if (i == end || w[i] != ';') {
+                return false;
+            }
+            int name = Ascii.skipWhitespace(w, i + 1, end);
+            i = Ascii.tokenEnd(w, name, end);
+            if (i == name) {
+                return false;
+            }
+            int equals = Ascii.skipWhitespace(w, i, end);
+            if (equals < end && w[equals] == '=') {
+                int value = Ascii.skipWhitespace(w, equals + 1, end);
+                i = value < end && w[value] == '"' ? Ascii.quotedStringEnd(w, value, end)
+                        : Ascii.tokenEnd(w, value, end);
+                if (i <= value) {
+                    return false;
+                }
+            }
         }
-        return i < end && w[i] == ';' && Ascii.invalidFieldValue(w, i, end) < 0;
+        return true;
     }
 
     /** Chunk data: appended to the aggregate, or pushed to the stream, as far as this read goes. */

@@ -20,6 +20,12 @@ import minihttp.server.Timeouts;
  * expires the connection or sleeps again until that deadline. A pipelined batch schedules nothing; the task is
  * moved earlier only when a read starts a phase whose deadline is nearer (an unfinished head or body).
  *
+ * <p>A body must also arrive at {@link Timeouts#minBodyRate()} on average, which a byte every few seconds does not
+ * (Kestrel's {@code MinRequestBodyDataRate}): reads in the body phase add up their sizes, and while a body is
+ * unfinished the task also wakes at the end of the grace and then every {@link #RATE_CHECK_NANOS} to compare.
+ * While a streamed body's service lets its bytes wait (reading paused for backpressure), neither that check
+ * nor the body timeout counts the time against the client.
+ *
  * <p>Everything but {@link #serviceStarted()} and {@link #serviceDone()} runs on the event loop.
  */
 final class ConnectionTimer implements Runnable {
@@ -28,13 +34,16 @@ final class ConnectionTimer implements Runnable {
     private static final AtomicIntegerFieldUpdater<ConnectionTimer> IN_SERVICE =
             AtomicIntegerFieldUpdater.newUpdater(ConnectionTimer.class, "inService");
 
+    /** How often the body rate is checked once its grace has passed, as Kestrel's heartbeat does. */
+    static final long RATE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /** What the connection waits for, which decides its deadline. */
     enum Phase {
         /** Between requests: the idle timeout, counted while no response is being computed. */
         IDLE,
         /** The rest of a request head: the header deadline, counted from the head's first byte. */
         HEAD,
-        /** The rest of a request body: the body timeout, counted from the last read. */
+        /** The rest of a request body: the body timeout, counted from the last read, and the minimum body rate. */
         BODY
     }
 
@@ -49,6 +58,8 @@ final class ConnectionTimer implements Runnable {
     private final long idleNanos;
     private final long headerNanos;
     private final long bodyNanos;
+    private final long minBodyRate;   // bytes per second; 0: not checked
+    private final long bodyRateGraceNanos;
     private final Expiry expiry;
 
     private Phase phase = Phase.HEAD; // a new connection owes its first request head, counted from the accept
@@ -56,6 +67,11 @@ final class ConnectionTimer implements Runnable {
     private long lastRead;
     private long headStart;
     private long lastDrained;
+    private long bodyStart;           // less the time the body's reading was paused by its service
+    private long bodyBytes;           // received since bodyStart
+    private long rateCheckAt;
+    private boolean bodyPaused;       // a streamed body's service lets its bytes wait: reading is paused
+    private long pausedAt;
     private volatile long lastServed;
     private volatile int inService;   // batches whose responses are still being computed
     private ScheduledFuture<?> task;
@@ -68,6 +84,8 @@ final class ConnectionTimer implements Runnable {
         this.idleNanos = timeouts.idle().toNanos();
         this.headerNanos = timeouts.header().toNanos();
         this.bodyNanos = timeouts.body().toNanos();
+        this.minBodyRate = timeouts.minBodyRate();
+        this.bodyRateGraceNanos = timeouts.minBodyRateGrace().toNanos();
         this.expiry = expiry;
     }
 
@@ -81,12 +99,24 @@ final class ConnectionTimer implements Runnable {
         schedule(now + headerNanos, now);
     }
 
-    /** Records a read that leaves the connection in {@code next}; {@code completed}: it completed a request. */
-    void afterRead(Phase next, boolean completed) {
+    /**
+     * Records a read of {@code bytes} that leaves the connection in {@code next}; {@code completed}: it completed a
+     * request.
+     */
+    void afterRead(Phase next, boolean completed, int bytes) {
         long now = System.nanoTime();
         lastRead = now;
         if (next == Phase.HEAD && (phase != Phase.HEAD || completed)) {
             headStart = now; // this read brought the first bytes of a new head
+        }
+        if (next == Phase.BODY) {
+            if (phase != Phase.BODY || completed) { // this read brought the head of a new body
+                bodyStart = now;
+                bodyBytes = 0;
+                rateCheckAt = now + bodyRateGraceNanos;
+            } else {
+                bodyBytes += bytes;
+            }
         }
         partial = next != Phase.IDLE;
         phase = next;
@@ -95,12 +125,33 @@ final class ConnectionTimer implements Runnable {
         }
         long deadline = switch (next) {
             case HEAD -> headStart + headerNanos;
-            case BODY -> now + bodyNanos;
+            case BODY -> nextBodyCheck(now + bodyNanos);
             case IDLE -> now + idleNanos;
         };
-        if (taskAt - deadline > 0) {
-            schedule(deadline, now); // only when the new deadline is nearer: never on the pipelined fast path
+        scheduleIfNearer(deadline, now);
+    }
+
+    /** A streamed body's service lets its bytes wait, so reading pauses: the client is not to blame. Event loop. */
+    void bodyPaused() {
+        bodyPaused = true;
+        pausedAt = System.nanoTime();
+    }
+
+    /** ... and reading resumes: the body's clocks start again where they stopped. Event loop. */
+    void bodyResumed() {
+        if (!bodyPaused) {
+            return;
         }
+        bodyPaused = false;
+        if (phase != Phase.BODY || expired) {
+            return;
+        }
+        long now = System.nanoTime();
+        long paused = now - latest(pausedAt, bodyStart);
+        bodyStart += paused;
+        rateCheckAt += paused;
+        lastRead = now;
+        scheduleIfNearer(nextBodyCheck(now + bodyNanos), now);
     }
 
     /** The connection's output drained below the low water mark: the client is reading. Event loop. */
@@ -156,11 +207,42 @@ final class ConnectionTimer implements Runnable {
     private long deadline(long now) {
         return switch (phase) {
             case HEAD -> headStart + headerNanos;
-            case BODY -> lastRead + bodyNanos;
+            case BODY -> bodyDeadline(now);
             case IDLE -> inService > 0
                     ? now + idleNanos // a response is being computed: not idle, look again later
                     : latest(lastRead, latest(lastServed, lastDrained)) + idleNanos;
         };
+    }
+
+    /**
+     * The body timeout, or now when the body has arrived too slowly since its grace ended; checking the rate moves
+     * the next check a period on. While the body's service pauses the reading, nothing is due.
+     */
+    private long bodyDeadline(long now) {
+        if (bodyPaused) {
+            return now + bodyNanos; // look again later; bodyResumed() reschedules sooner if it must
+        }
+        if (minBodyRate > 0 && now - rateCheckAt >= 0) {
+            double seconds = (now - bodyStart) / 1e9;
+            if (bodyBytes < minBodyRate * seconds) {
+                log.debug("{}: request body at {} B/s, under the minimum of {} B/s", channel,
+                        Math.round(bodyBytes / seconds), minBodyRate);
+                return now;
+            }
+            rateCheckAt = now + RATE_CHECK_NANOS;
+        }
+        return nextBodyCheck(lastRead + bodyNanos);
+    }
+
+    /** {@code timeout}, or the next rate check if it comes first. */
+    private long nextBodyCheck(long timeout) {
+        return minBodyRate > 0 && timeout - rateCheckAt > 0 ? rateCheckAt : timeout;
+    }
+
+    private void scheduleIfNearer(long deadline, long now) {
+        if (taskAt - deadline > 0) {
+            schedule(deadline, now); // only when the new deadline is nearer: never on the pipelined fast path
+        }
     }
 
     private void schedule(long deadline, long now) {

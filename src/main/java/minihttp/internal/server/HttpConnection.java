@@ -3,8 +3,10 @@ package minihttp.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -56,6 +58,19 @@ public final class HttpConnection {
     private static final int BATCHES_AHEAD = 4;
     private static final Mono<Response> NOT_IMPLEMENTED =
             Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method\n"));
+    /** The server is no proxy: CONNECT, whatever its target, is not for services to answer. */
+    private static final Mono<Response> CONNECT_NOT_IMPLEMENTED =
+            Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT\n"));
+    /**
+     * {@code OPTIONS *} asks about the server, not a resource (RFC 9110 section 9.3.7): the methods it hands to
+     * services, all those it knows but CONNECT.
+     */
+    private static final Mono<Response> SERVER_OPTIONS = Mono.just(Response.status(HttpStatus.OK)
+            .header("Allow", Arrays.stream(Method.values())
+                    .filter(m -> m != Method.OTHER && m != Method.CONNECT)
+                    .map(Enum::name)
+                    .collect(Collectors.joining(", ")))
+            .empty());
     private static final Response REQUEST_TIMEOUT = Response.text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout\n");
 
     private final Service service;
@@ -75,8 +90,8 @@ public final class HttpConnection {
         this.alloc = alloc;
         this.connection = connection;
         Channel channel = connection.channel();
-        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel));
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
+        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel, timer));
         this.gate = new WriteGate(channel, timer::outputDrained);
     }
 
@@ -123,7 +138,8 @@ public final class HttpConnection {
 
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
     private Batch onRead(ByteBuf in) {
-        Batch batch = new Batch(alloc, in.readableBytes());
+        int bytes = in.readableBytes();
+        Batch batch = new Batch(alloc, bytes);
         decoder.feed(in);
         DecodedRequest request;
         while (!batch.last() && (request = decoder.poll()) != null) {
@@ -149,14 +165,14 @@ public final class HttpConnection {
             }
         }
         decoder.endRead();
-        afterRead(batch);
+        afterRead(batch, bytes);
         return batch;
     }
 
     /** Tells the timer what the connection waits for now, and notes the batch a shutdown would close. */
-    private void afterRead(Batch batch) {
+    private void afterRead(Batch batch, int bytes) {
         boolean completed = !batch.isEmpty();
-        timer.afterRead(phase(), completed);
+        timer.afterRead(phase(), completed, bytes);
         if (batch.hasPending()) {
             timer.serviceStarted();
         }
@@ -226,14 +242,22 @@ public final class HttpConnection {
         }
     }
 
-    /** Everything but a GET with an aggregated body: other methods, HEAD, unknown methods, streamed bodies. */
+    /**
+     * Everything but a GET with an aggregated body: other methods, HEAD, unknown methods and CONNECT (501),
+     * {@code OPTIONS *} (the server's own answer), streamed bodies.
+     */
     private void unusual(DecodedRequest request, ConnectionHeader connection, Batch batch) {
         Method method = request.method();
         boolean streamed = request.isBodyStreamed();
         if (streamed && decoder.takeContinue()) {
             batch.continueInterim(); // before the service runs: the client sends the body once it sees this
         }
-        Mono<Response> response = method == Method.OTHER ? NOT_IMPLEMENTED : call(request);
+        Mono<Response> response = switch (method) {
+            case OTHER -> NOT_IMPLEMENTED;
+            case CONNECT -> CONNECT_NOT_IMPLEMENTED;
+            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : call(request);
+            default -> call(request);
+        };
         if (method == Method.HEAD) {
             // The headers of GET, Content-Length included, and no body, whatever the service did.
             response = Batch.settled(response).map(Response::withoutBody);
@@ -282,29 +306,40 @@ public final class HttpConnection {
         }
     }
 
-    /** Pauses and resumes reading for a streamed body's backpressure; called from any thread. */
+    /**
+     * Pauses and resumes reading for a streamed body's backpressure, and tells the timer, which does not count
+     * the pause against the client; called from any thread.
+     */
     private static final class AutoRead implements ReadControl {
         private final Channel channel;
+        private final ConnectionTimer timer;
 
-        AutoRead(Channel channel) {
+        AutoRead(Channel channel, ConnectionTimer timer) {
             this.channel = channel;
+            this.timer = timer;
         }
 
         @Override
         public void pauseReads() {
-            setAutoRead(false);
+            onEventLoop(() -> {
+                channel.config().setAutoRead(false);
+                timer.bodyPaused();
+            });
         }
 
         @Override
         public void resumeReads() {
-            setAutoRead(true); // also starts a read at once
+            onEventLoop(() -> {
+                timer.bodyResumed();
+                channel.config().setAutoRead(true); // also starts a read at once
+            });
         }
 
-        private void setAutoRead(boolean autoRead) {
+        private void onEventLoop(Runnable task) {
             if (channel.eventLoop().inEventLoop()) {
-                channel.config().setAutoRead(autoRead);
+                task.run();
             } else {
-                channel.eventLoop().execute(() -> channel.config().setAutoRead(autoRead));
+                channel.eventLoop().execute(task);
             }
         }
     }

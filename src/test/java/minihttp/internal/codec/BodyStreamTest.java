@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.BaseSubscriber;
-import minihttp.http.Request;
 import minihttp.server.Limits;
 
 /** A streamed body's backpressure reaches the reads, and each piece is released once delivered. */
@@ -53,7 +52,7 @@ class BodyStreamTest {
             byte[] head = ("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + BODY + "\r\n\r\n").getBytes(ISO_8859_1);
             ByteBuf in = ALLOC.directBuffer(head.length).writeBytes(head);
             decoder.feed(in);
-            Request r = decoder.poll();
+            DecodedRequest r = decoder.poll();
             r.bodyStream().subscribe(slow);
             assertNull(decoder.poll());
             decoder.endRead();

@@ -150,6 +150,14 @@ class RequestBodyDecoderTest {
     }
 
     @Test
+    void validChunkExtensionsAreIgnored() {
+        String input = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2 ;\ta = b ; c ;d=\"q \\\"x\\\\ \"\r\nab\r\n1;e=\"\"\r\nc\r\n0;f\r\n\r\n";
+        assertEquals(List.of("POST / HTTP/1.1|Host=a|Transfer-Encoding=chunked|body=abc|keepAlive=true"),
+                decode(List.of(input), LIMITS, false));
+    }
+
+    @Test
     void transferEncodingInHttp10IsRefused() {
         String input = "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
         assertEquals(List.of("ERROR 400"), decode(List.of(input), LIMITS, false));
@@ -170,6 +178,15 @@ class RequestBodyDecoderTest {
         "1\\r\\nx\\n0\\r\\n\\r\\n                             | 400",   // data not followed by CRLF
         "1\\r\\nxy\\r\\n0\\r\\n\\r\\n                         | 400",   // more data than the size
         "1\\r\\nx\\r\\r\\n0\\r\\n\\r\\n                       | 400",
+        "1;\\r\\nx\\r\\n0\\r\\n\\r\\n                          | 400",   // bare ;
+        "1 \\r\\nx\\r\\n0\\r\\n\\r\\n                          | 400",   // whitespace without an extension
+        "1;a \\r\\nx\\r\\n0\\r\\n\\r\\n                        | 400",   // whitespace after one
+        "1;a=\\r\\nx\\r\\n0\\r\\n\\r\\n                        | 400",   // = without a value
+        "1;a/b\\r\\nx\\r\\n0\\r\\n\\r\\n                       | 400",   // name not a token
+        "1;a=b=c\\r\\nx\\r\\n0\\r\\n\\r\\n                     | 400",
+        "1;a=\\u0022b\\r\\nx\\r\\n0\\r\\n\\r\\n                  | 400",   // unterminated quoted string
+        "1;a=\\u0022b\\u0022c\\r\\nx\\r\\n0\\r\\n\\r\\n             | 400",
+        "1;a=\\u0022\\u005c\\r\\nx\\r\\n0\\r\\n\\r\\n                  | 400",   // quoted-pair cut by the line end
         "1;a\\u0000b\\r\\nx\\r\\n0\\r\\n\\r\\n                | 400",   // NUL in an extension
         "1;a\\rb\\r\\nx\\r\\n0\\r\\n\\r\\n                    | 400",   // bare CR in an extension
         "1\\rx\\r\\n0\\r\\n\\r\\n                             | 400",
@@ -251,7 +268,7 @@ class RequestBodyDecoderTest {
             assertFalse(decoder.takeContinue(), "reported once");
             decoder.endRead();
             decoder.feed(read2);
-            Request r = decoder.poll();
+            DecodedRequest r = decoder.poll();
             assertTrue(r.expectsContinue());
             assertEquals("abc", r.bodyAsString(ISO_8859_1));
             assertFalse(decoder.takeContinue());
@@ -316,7 +333,7 @@ class RequestBodyDecoderTest {
         ByteBuf in = ALLOC.buffer().writeBytes(CL_POST.getBytes(ISO_8859_1));
         try {
             decoder.feed(in);
-            Request r = decoder.poll();
+            DecodedRequest r = decoder.poll();
             assertTrue(r.isBodyStreamed());
             assertThrows(IllegalStateException.class, r::body);
             assertEquals(5, r.contentLength());
@@ -341,7 +358,7 @@ class RequestBodyDecoderTest {
             DecodedRequest r = decoder.poll();
             assertTrue(r.isBodyStreamed());
             ByteBuf held = decoder.detach().retain();
-            Request next = decoder.poll();
+            DecodedRequest next = decoder.poll();
             assertEquals("/pipeline", next.path(), "the body was skipped over without a subscriber");
             decoder.endRead();
             r.discardBody(); // the leak check fails the test if the queued pieces were not released
@@ -359,7 +376,7 @@ class RequestBodyDecoderTest {
         ByteBuf in = ALLOC.buffer().writeBytes(CL_POST.substring(0, CL_POST.length() - 2).getBytes(ISO_8859_1));
         try {
             decoder.feed(in);
-            Request r = decoder.poll();
+            DecodedRequest r = decoder.poll();
             List<String> pieces = new ArrayList<>();
             AtomicInteger errors = new AtomicInteger();
             r.bodyStream().subscribe(b -> pieces.add(b.toString(ISO_8859_1)), e -> errors.incrementAndGet());

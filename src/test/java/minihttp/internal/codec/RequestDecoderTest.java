@@ -148,6 +148,62 @@ class RequestDecoderTest {
     }
 
     @Test
+    void takesTheOtherTargetFormsAndTheirHost() {
+        RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
+        ByteBuf in = ALLOC.buffer().writeBytes(("GET http://b:80/p/q?x=1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET HTTPS://[::1] HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /p HTTP/1.1\r\nHost: a:8080\r\n\r\n"
+                + "\r\n\r\n\r\n\r\nGET /p HTTP/1.0\r\n\r\n").getBytes(ISO_8859_1));
+        try {
+            decoder.feed(in);
+            DecodedRequest absolute = decoder.poll();
+            assertEquals("/p/q", absolute.path());
+            assertTrue(absolute.pathEquals("/p/q"));
+            assertEquals("x=1", absolute.query());
+            assertEquals("b:80", absolute.host(), "the target's authority overrides Host");
+            assertEquals("http://b:80/p/q?x=1", absolute.uri());
+            assertFalse(absolute.isAsteriskForm());
+            DecodedRequest emptyPath = decoder.poll(); // the same object, filled again: each is checked before the next
+            assertEquals("/", emptyPath.path(), "an empty path is /");
+            assertTrue(emptyPath.pathEquals("/"));
+            assertTrue(emptyPath.pathEquals("/".getBytes(ISO_8859_1)));
+            assertEquals("[::1]", emptyPath.host());
+            DecodedRequest asterisk = decoder.poll();
+            assertTrue(asterisk.isAsteriskForm());
+            DecodedRequest origin = decoder.poll();
+            assertEquals("a:8080", origin.host());
+            assertFalse(origin.isAsteriskForm());
+            DecodedRequest afterEmptyLines = decoder.poll();
+            assertNull(afterEmptyLines.host());
+            assertNull(decoder.poll());
+            assertFalse(decoder.failed());
+            decoder.endRead();
+        } finally {
+            in.release();
+            decoder.release();
+        }
+    }
+
+    @Test
+    void emptyLinesBeforeARequestAreCountedAcrossReadsAndMakeAPartialRequest() {
+        StepVerifier.create(decode(List.of("\r\n\r", "\n\n", "\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n")))
+                .expectNext("ERROR 400").verifyComplete();
+        RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
+        ByteBuf in = ALLOC.buffer().writeBytes("\r\n".getBytes(ISO_8859_1));
+        try {
+            assertFalse(decoder.hasPartialRequest());
+            decoder.feed(in);
+            assertNull(decoder.poll());
+            decoder.endRead();
+            assertTrue(decoder.hasPartialRequest(), "an empty line starts the wait for a head");
+        } finally {
+            in.release();
+            decoder.release();
+        }
+    }
+
+    @Test
     void decidesKeepAliveFromVersionAndConnection() {
         StepVerifier.create(decode(List.of(
                         "GET / HTTP/1.0\r\n\r\n",
@@ -190,6 +246,21 @@ class RequestDecoderTest {
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nX: a\\r\\r\\n\\r\\n        | 400",
         "GET / HTTP/1.1\\r\\n\\r\\n                                | 400",
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n      | 400",
+        "\\r\\n\\n\\r\\n\\n\\r\\nGET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n  | 400",
+        "GET /a#b HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                | 400",
+        "HEAD * HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                   | 400",
+        "GET a.b:80 HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n              | 400",
+        "GET http://a@b/ HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n          | 400",
+        "GET http://b:x/ HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n          | 400",
+        "GET http:// HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n              | 400",
+        "GET mailto:a@b HTTP/1.1\\r\\nHost: b\\r\\n\\r\\n           | 400",
+        "GET / HTTP/1.1\\r\\nHost: \\r\\n\\r\\n                      | 400",
+        "GET / HTTP/1.1\\r\\nHost: a@b\\r\\n\\r\\n                   | 400",
+        "GET / HTTP/1.1\\r\\nHost: a,b\\r\\n\\r\\n                   | 400",
+        "GET / HTTP/1.1\\r\\nHost: a:1:2\\r\\n\\r\\n                 | 400",
+        "GET / HTTP/1.1\\r\\nHost: []\\r\\n\\r\\n                    | 400",
+        "GET / HTTP/1.1\\r\\nHost: [::1]x\\r\\n\\r\\n                | 400",
+        "GET / HTTP/1.1\\r\\nHost: a\\r\\nExpect: 200-ok\\r\\n\\r\\n   | 417",
         "GET / HTTP/2.0\\r\\nHost: a\\r\\n\\r\\n                   | 505",
         "GET / HTTP/1.2\\r\\nHost: a\\r\\n\\r\\n                   | 505",
         "GET / HTTQ/1.1\\r\\nHost: a\\r\\n\\r\\n                   | 400",
@@ -251,7 +322,7 @@ class RequestDecoderTest {
         ByteBuf in = ALLOC.heapBuffer().writeBytes(GET.getBytes(ISO_8859_1));
         try {
             decoder.feed(in);
-            Request r = decoder.poll();
+            DecodedRequest r = decoder.poll();
             assertEquals(Method.GET, r.method());
             assertEquals("/plaintext", r.path());
             assertTrue(r.pathEquals("/plaintext"));
@@ -279,7 +350,7 @@ class RequestDecoderTest {
         String first = POST + GET.substring(0, 10);
         ByteBuf read1 = ALLOC.directBuffer().writeBytes(first.getBytes(ISO_8859_1));
         decoder.feed(read1);
-        Request detached = decoder.poll();
+        DecodedRequest detached = decoder.poll();
         ByteBuf held = decoder.detach().retain();
         assertNull(decoder.poll());
         decoder.endRead();
@@ -287,7 +358,7 @@ class RequestDecoderTest {
 
         ByteBuf read2 = ALLOC.directBuffer().writeBytes(GET.substring(10).getBytes(ISO_8859_1));
         decoder.feed(read2);
-        Request next = decoder.poll();
+        DecodedRequest next = decoder.poll();
         assertEquals(GET_SUMMARY, summary(next));
         decoder.endRead();
         read2.release();
