@@ -15,11 +15,18 @@ final class BenchReport {
     private static final String PIPELINED_COLOR = "#3b6ea5";
     private static final String PLAIN_COLOR = "#e08a2c";
 
-    /** How the numbers were produced, for the reader to reproduce them. */
+    /**
+     * How the numbers were produced, for the reader to reproduce them: {@code hostNotes} are sentences on the host
+     * (open-file limit, pinning, a remote target), {@code serverNotes} where a server departs from the rules,
+     * {@code loops} the event loops of the multi-loop rows.
+     */
     record Setup(String harnessCommand, Map<String, String> wrkCommands, Map<String, String> serverCommands,
-                 String baseline, int warmupRuns, int warmupSeconds, int durationSeconds, String fdLimit,
-                 String nginxConfig,
-                 String chartFile) {}
+                 Map<String, String> serverNotes, String baseline, int warmupRuns, int warmupSeconds,
+                 int durationSeconds, String hostNotes, String nginxConfig, String chartFile, List<SeedRow> seedRows,
+                 int loops) {}
+
+    /** A row of futures-minihttp's table: the server rows whose figures fill its two columns (null: none). */
+    record SeedRow(String label, String pipelinedServer, String singleServer) {}
 
     private BenchReport() {}
 
@@ -38,14 +45,18 @@ final class BenchReport {
                 + "%d discarded wrk run(s) of %ds, each on new connections and followed by a %dms pause, then "
                 + "measures %ds. wrk (one thread) and the server share the machine. %s%n", results.rounds(),
                 setup.warmupRuns(), setup.warmupSeconds(), Harness.DRAIN_MILLIS, setup.durationSeconds(),
-                setup.fdLimit()));
+                setup.hostNotes()));
         summary(md, setup, results);
+        seedTable(md, setup, results);
         for (Scenario scenario : results.scenarios()) {
             scenario(md, setup, results, scenario);
         }
         md.append("\n## Servers\n\n`<port>` is a free port per run.\n\n");
-        setup.serverCommands().forEach((name, command) ->
-                md.append("- ").append(name).append(": `").append(command).append("`\n"));
+        setup.serverCommands().forEach((name, command) -> {
+            md.append("- ").append(name).append(": `").append(command).append('`');
+            String note = setup.serverNotes().get(name);
+            md.append(note == null ? "" : ". Note: " + note + ".").append('\n');
+        });
         if (setup.nginxConfig() != null) {
             md.append("\nnginx configuration (`<dir>` is a fresh temporary directory):\n\n```nginx\n")
                     .append(setup.nginxConfig()).append("```\n");
@@ -75,6 +86,43 @@ final class BenchReport {
         }
     }
 
+    /**
+     * futures-minihttp's own table: pipelined with its depth of 32 and every server at its default threads, and one
+     * thread without pipelining; raw Netty is the counterpart of its "raw mio" row.
+     */
+    private static void seedTable(StringBuilder md, Setup setup, Results results) {
+        Scenario pipelined = find(results, Scenario.SEED_PIPELINED);
+        Scenario single = find(results, Scenario.SEED_SINGLE);
+        if (pipelined == null && single == null || setup.seedRows().isEmpty()) {
+            return;
+        }
+        md.append("\n## futures-minihttp's table\n\nThe shape of futures-minihttp's own table, median req/s. "
+                + "Pipelined, default threads: every server at its default configuration (minihttp at one event loop "
+                + "per core, ").append(setup.loops()).append("; raw Netty, the peers and nginx at ")
+                .append(setup.loops()).append(" too), pipelining depth ").append(Scenario.SEED_DEPTH)
+                .append(" as futures-minihttp used: ").append(command(setup, pipelined))
+                .append(". Single thread, no pipelining: one event loop, one request at a time: ")
+                .append(command(setup, single)).append(". futures-minihttp ran `wrk -t 40 -c 760 -d 30s` "
+                        + "on an 8-core machine; these runs keep the harness's connection counts and one wrk thread."
+                        + "\n\n| server | pipelined, default threads | single thread, no pipelining |\n"
+                        + "|---|---:|---:|\n");
+        for (SeedRow row : setup.seedRows()) {
+            md.append("| ").append(row.label()).append(" | ").append(seedCell(results, pipelined, row.pipelinedServer()))
+                    .append(" | ").append(seedCell(results, single, row.singleServer())).append(" |\n");
+        }
+    }
+
+    private static String command(Setup setup, Scenario scenario) {
+        return scenario == null ? "not run" : "`" + setup.wrkCommands().get(scenario.name()) + "`";
+    }
+
+    private static String seedCell(Results results, Scenario scenario, String server) {
+        if (scenario == null || server == null || !results.servers().contains(server)) {
+            return NONE;
+        }
+        return requests(Stats.median(results.rounds(scenario.name(), server), m -> m.wrk().requestsPerSecond()));
+    }
+
     private static String summaryCells(Results results, Scenario scenario, String server, String base) {
         if (scenario == null) {
             return "not run | ";
@@ -93,26 +141,28 @@ final class BenchReport {
             md.append("Each server makes a self-signed certificate at start (`--tls`); the peers use the JDK's TLS "
                     + "provider; the harness does not configure nginx for TLS.\n\n");
         }
-        md.append("| server | req/s | vs ").append(base).append(" | p50 | p99 | socket errors | non-2xx "
-                + "| CPU µs/req | peak RSS | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        md.append("| server | req/s | req/s per CPU | vs ").append(base).append(" | p50 | p99 | socket errors "
+                + "| non-2xx | CPU µs/req | peak RSS | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (String server : results.servers()) {
             Measurement[] rounds = results.rounds(name, server);
             boolean any = Arrays.stream(rounds).anyMatch(Objects::nonNull);
             String note = results.note(name, server);
             md.append("| ").append(server)
                     .append(" | ").append(requests(Stats.median(rounds, m -> m.wrk().requestsPerSecond())))
+                    .append(" | ").append(requests(Stats.median(rounds, Measurement::requestsPerCpuSecond)))
                     .append(" | ").append(ratio(Stats.sameRoundRatio(rounds, results.rounds(name, base))))
                     .append(" | ").append(WrkResult.formatMicros(Stats.median(rounds, m -> m.wrk().p50Micros())))
                     .append(" | ").append(WrkResult.formatMicros(Stats.median(rounds, m -> m.wrk().p99Micros())))
                     .append(" | ").append(any ? Long.toString(Stats.total(rounds, m -> m.wrk().socketErrors())) : NONE)
                     .append(" | ").append(any ? Long.toString(Stats.total(rounds, m -> m.wrk().non2xx())) : NONE)
                     .append(" | ").append(fixed(Stats.median(rounds, Measurement::cpuMicrosPerRequest)))
-                    .append(" | ").append(mebibytes(Stats.median(rounds, m -> m.peakRssKb())))
+                    .append(" | ").append(mebibytes(Stats.median(rounds, Measurement::peakRss)))
                     .append(" | ").append(note == null ? "" : note.replace("|", "\\|")).append(" |\n");
         }
         md.append("\nLatencies, CPU time per request (server process and its children, user + system, over the "
-                + "measured window) and peak RSS (VmHWM) are medians over rounds; socket errors and non-2xx are "
-                + "totals.\n\nreq/s per round:\n\n| server |");
+                + "measured window), req/s per CPU (requests per second of that CPU time: what one fully busy core "
+                + "would serve at this cost) and peak RSS (VmHWM) are medians over rounds; socket errors and non-2xx "
+                + "are totals.\n\nreq/s per round:\n\n| server |");
         for (int r = 1; r <= results.rounds(); r++) {
             md.append(" round ").append(r).append(" |");
         }

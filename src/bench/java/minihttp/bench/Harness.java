@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /** Benchmark harness: runs wrk against every server, each in a fresh process, and writes a Markdown comparison. */
 @Command(name = "harness", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Compares minihttp with raw Netty, reactor-netty, Vert.x, Undertow and nginx under wrk "
+        description = {"Compares minihttp with raw Netty, reactor-netty, Vert.x, Undertow, ActiveJ, Rapidoid and nginx "
+                + "under wrk "
                 + "(TechEmpower plaintext), and rewrites bench-results.md and bench-results.svg.",
                 "Build first: mvn -B -q -Pbench -DskipTests package"})
 public final class Harness implements Callable<Integer> {
@@ -66,6 +67,12 @@ public final class Harness implements Callable<Integer> {
     private static final int QUICK_WARMUP = 1;
     private static final int QUICK_WARMUP_RUNS = 1;
     private static final int QUICK_DURATION = 2;
+    static final String ACTIVEJ_NOTE = "ActiveJ adds `Connection: keep-alive` to every response (TechEmpower "
+            + "allows it); at more than one loop a primary loop (one more thread) accepts and hands connections to the "
+            + "worker loops, as ActiveJ's multithreaded launcher does; TLS handshake tasks run on one extra thread";
+    static final String RAPIDOID_NOTE = "Rapidoid writes its own Server and Date headers; an acceptor thread of its "
+            + "own hands connections to the --threads I/O workers; TLS is Rapidoid's own engine on the JDK's "
+            + "SSLEngine";
     private static final Pattern SHELL_SAFE = Pattern.compile("[\\w./:=,+<>@%-]+");
 
     @Option(names = "--quick", description = "Under two minutes: the two summary scenarios, 1 round, 1s warm-up, "
@@ -100,6 +107,12 @@ public final class Harness implements Callable<Integer> {
     private Path benchJar;
     @Option(names = "--script", defaultValue = "lua/pipeline.lua", description = "wrk pipelining script.")
     private Path script;
+    @Option(names = "--pin", paramLabel = "SERVER_CPUS:WRK_CPUS",
+            description = "Pin the server and wrk to CPUs with taskset, e.g. 0:1 or 0-1:2-3 (either side may be empty).")
+    private String pin;
+    @Option(names = "--target", paramLabel = "HOST:PORT", description = "Load a server started by hand (e.g. on "
+            + "another machine) instead of starting any: wrk's figures only, no CPU or memory.")
+    private String target;
     @Option(names = "--output", defaultValue = "bench-results.md",
             description = "Markdown report; the chart goes beside it as .svg (default: ${DEFAULT-VALUE}).")
     private Path output;
@@ -110,6 +123,9 @@ public final class Harness implements Callable<Integer> {
     private int warmupSeconds;
     private int warmupRunCount;
     private int durationSeconds;
+    private Pinning pinning = Pinning.NONE;
+    /** Raw Netty, the peers and nginx at one event loop per core, for the scenarios run at default threads. */
+    private Map<String, ServerSpec> atDefaultThreads = Map.of();
 
     private Harness(String[] args) {
         this.args = args;
@@ -134,14 +150,32 @@ public final class Harness implements Callable<Integer> {
                 return 2;
             }
         }
+        RemoteServer remote;
+        try {
+            pinning = pin == null ? Pinning.NONE : Pinning.parse(pin);
+            remote = target == null ? null : RemoteServer.parse(target);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        if (remote != null && (serverNames != null || !extraServers.isEmpty())) {
+            System.err.println("--target loads the server started by hand; --servers and --add-server do not apply");
+            return 2;
+        }
+        if (pinning.any() && findOnPath("taskset") == null) {
+            System.err.println("--pin needs taskset (apt-get install -y util-linux)");
+            return 2;
+        }
         roundCount = pick(rounds, QUICK_ROUNDS, DEFAULT_ROUNDS);
         warmupSeconds = pick(warmup, QUICK_WARMUP, DEFAULT_WARMUP);
         warmupRunCount = warmupSeconds > 0 ? pick(warmupRuns, QUICK_WARMUP_RUNS, DEFAULT_WARMUP_RUNS) : 0;
         durationSeconds = pick(duration, QUICK_DURATION, DEFAULT_DURATION);
-        List<ServerSpec> defaults = catalog();
+        List<ServerSpec> defaults = catalog(threads);
         List<ServerSpec> known = new ArrayList<>(defaults);
         known.addAll(variants());
-        List<ServerSpec> servers = serverNames == null ? defaults : select(known, ServerSpec::name, serverNames);
+        atDefaultThreads = catalog(loops).stream().collect(Collectors.toMap(ServerSpec::name, s -> s, (a, b) -> a));
+        List<ServerSpec> servers = remote != null ? List.of(remote)
+                : serverNames == null ? defaults : select(known, ServerSpec::name, serverNames);
         List<String> wantedScenarios = scenarioNames == null && quick ? Scenario.QUICK : scenarioNames;
         List<Scenario> scenarios = select(Scenario.ALL, Scenario::name, wantedScenarios);
         boolean uniqueNames = known.stream().map(ServerSpec::name).distinct().count() == known.size();
@@ -174,7 +208,7 @@ public final class Harness implements Callable<Integer> {
         Path chart = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.md$", "") + ".svg");
         Files.writeString(chart, BenchReport.chart(results), StandardCharsets.UTF_8);
         String report = BenchReport.markdown(Machine.detect(wrkVersion()),
-                setup(servers, scenarios, fdLimit, chart.getFileName().toString()), results);
+                setup(servers, scenarios, fdLimit, chart.getFileName().toString(), remote), results);
         Files.writeString(output, report, StandardCharsets.UTF_8);
         System.out.print(report);
         System.err.printf("wrote %s and %s (%d run(s) failed)%n", output, chart, failed);
@@ -231,23 +265,27 @@ public final class Harness implements Callable<Integer> {
     }
 
     private Measurement measure(ServerSpec server, Scenario scenario) throws IOException, InterruptedException {
+        if (server instanceof RemoteServer remote) {
+            String url = scenario.url(remote.hostAndPort());
+            warmUp(scenario, url);
+            return Measurement.clientOnly(runWrk(pinning.wrk(wrkCommand(wrk, scenario, durationSeconds, url)),
+                    durationSeconds, true));
+        }
+        if (scenario.defaultThreads()) {
+            server = atDefaultThreads.getOrDefault(server.name(), server);
+        }
         int port = freePort();
         Path scratch = Files.createTempDirectory("minihttp-bench-");
         try {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = FdLimit.wrap(server.command(java, port, scenario.tls(), scratch));
+            List<String> command = FdLimit.wrap(pinning.server(server.command(java, port, scenario, scratch)));
             try (ServerProcess process = ServerProcess.start(server.name(), command, server.printsReadyLine(),
                     port)) {
-                String url = (scenario.tls() ? "https" : "http") + "://127.0.0.1:" + port + "/plaintext";
-                for (int i = 0; i < warmupRunCount; i++) {
-                    // A cold server may answer nothing yet: only the measured run has to see responses.
-                    runWrk(wrkCommand(wrk, scenario, warmupSeconds, url), warmupSeconds, false);
-                    // wrk quits with a pipelined batch in flight on every connection; let the server finish
-                    // those before the window opens, or a cold server spends the window's start on them.
-                    Thread.sleep(DRAIN_MILLIS);
-                }
+                String url = scenario.url("127.0.0.1:" + port);
+                warmUp(scenario, url);
                 ProcStats.Sample before = ProcStats.sample(process.handle());
-                WrkResult result = runWrk(wrkCommand(wrk, scenario, durationSeconds, url), durationSeconds, true);
+                WrkResult result = runWrk(pinning.wrk(wrkCommand(wrk, scenario, durationSeconds, url)),
+                        durationSeconds, true);
                 ProcStats.Sample after = ProcStats.sample(process.handle());
                 process.checkAlive();
                 return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
@@ -257,6 +295,16 @@ public final class Harness implements Callable<Integer> {
             try (Stream<Path> files = Files.walk(scratch)) {
                 files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
+        }
+    }
+
+    private void warmUp(Scenario scenario, String url) throws IOException, InterruptedException {
+        for (int i = 0; i < warmupRunCount; i++) {
+            // A cold server may answer nothing yet: only the measured run has to see responses.
+            runWrk(pinning.wrk(wrkCommand(wrk, scenario, warmupSeconds, url)), warmupSeconds, false);
+            // wrk quits with a pipelined batch in flight on every connection; let the server finish
+            // those before the window opens, or a cold server spends the window's start on them.
+            Thread.sleep(DRAIN_MILLIS);
         }
     }
 
@@ -277,7 +325,7 @@ public final class Harness implements Callable<Integer> {
             }
             WrkResult result = WrkResult.parse(output);
             if (needResponses && result.requests() == 0) {
-                throw new IOException("no response in " + seconds + "s: is the server answering /plaintext?\n"
+                throw new IOException("no response in " + seconds + "s: is the server answering that URL?\n"
                         + output);
             }
             return result;
@@ -298,25 +346,34 @@ public final class Harness implements Callable<Integer> {
         return command;
     }
 
-    /** The servers, in table order. */
-    private List<ServerSpec> catalog() {
-        String t = Integer.toString(threads);
+    /** The servers, in table order, with raw Netty, the peers and nginx at {@code peerThreads} event loops. */
+    private List<ServerSpec> catalog(int peerThreads) {
+        String t = Integer.toString(peerThreads);
         String n = Integer.toString(loops);
         List<ServerSpec> servers = new ArrayList<>(List.of(
-                new JavaServer("minihttp-1", jar, BUILD, "minihttp.app.Main", List.of("--threads", "1")),
-                new JavaServer("minihttp-" + n, jar, BUILD, "minihttp.app.Main", List.of("--threads", n)),
-                new JavaServer("minihttp-" + n + "-reuseport", jar, BUILD, "minihttp.app.Main",
-                        List.of("--threads", n, "--reuseport")),
-                new JavaServer(BASELINE, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer", List.of("--threads", t)),
+                minihttp("minihttp-1", "--threads", "1"),
+                minihttp("minihttp-" + n, "--threads", n),
+                minihttp("minihttp-" + n + "-reuseport", "--threads", n, "--reuseport"),
+                new JavaServer(BASELINE, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer", List.of("--threads", t))
+                        .withWork(JavaServer.Work.OPTION),
                 new JavaServer("reactor-netty", benchJar, BUILD_BENCH, "minihttp.peers.ReactorNettyServer",
                         List.of("--threads", t)),
                 new JavaServer("vertx", benchJar, BUILD_BENCH, "minihttp.peers.VertxServer", List.of("--threads", t)),
                 new JavaServer("undertow", benchJar, BUILD_BENCH, "minihttp.peers.UndertowServer",
                         List.of("--threads", t)),
-                new NginxServer("nginx", nginx(), threads)));
+                new JavaServer("activej", benchJar, BUILD_BENCH, "minihttp.peers.ActiveJServer", List.of("--threads", t))
+                        .withNote(ACTIVEJ_NOTE),
+                new JavaServer("rapidoid", benchJar, BUILD_BENCH, "minihttp.peers.RapidoidServer",
+                        List.of("--threads", t)).withNote(RAPIDOID_NOTE),
+                new NginxServer("nginx", nginx(), peerThreads)));
         extraServers.forEach((name, mainClass) ->
                 servers.add(new JavaServer(name, jar, BUILD, mainClass, List.of("--threads", t))));
         return servers;
+    }
+
+    /** minihttp's demo server, which serves the work scenarios' route. */
+    private JavaServer minihttp(String name, String... args) {
+        return new JavaServer(name, jar, BUILD, "minihttp.app.Main", List.of(args)).withWork(JavaServer.Work.ROUTE);
     }
 
     /**
@@ -326,16 +383,14 @@ public final class Harness implements Callable<Integer> {
     private List<ServerSpec> variants() {
         List<ServerSpec> servers = new ArrayList<>();
         for (String transport : List.of("epoll", "io_uring", "nio")) {
-            servers.add(new JavaServer("minihttp-1-" + transport, jar, BUILD, "minihttp.app.Main",
-                    List.of("--threads", "1", "--transport", transport)));
+            servers.add(minihttp("minihttp-1-" + transport, "--threads", "1", "--transport", transport));
             servers.add(new JavaServer(BASELINE + "-" + transport, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer",
-                    List.of("--threads", "1", "--transport", transport)));
+                    List.of("--threads", "1", "--transport", transport)).withWork(JavaServer.Work.OPTION));
         }
         for (String provider : List.of("openssl", "jdk")) {
-            servers.add(new JavaServer("minihttp-1-" + provider, jar, BUILD, "minihttp.app.Main",
-                    List.of("--threads", "1", "--tls-provider", provider)));
+            servers.add(minihttp("minihttp-1-" + provider, "--threads", "1", "--tls-provider", provider));
             servers.add(new JavaServer(BASELINE + "-" + provider, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer",
-                    List.of("--threads", "1", "--tls-provider", provider)));
+                    List.of("--threads", "1", "--tls-provider", provider)).withWork(JavaServer.Work.OPTION));
         }
         return servers;
     }
@@ -367,17 +422,56 @@ public final class Harness implements Callable<Integer> {
     }
 
     private BenchReport.Setup setup(List<ServerSpec> servers, List<Scenario> scenarios, String fdLimit,
-            String chartFile) throws InterruptedException {
+            String chartFile, RemoteServer remote) throws InterruptedException {
         Map<String, String> wrkCommands = new LinkedHashMap<>();
-        scenarios.forEach(s -> wrkCommands.put(s.name(), shell(wrkCommand("wrk", s, durationSeconds,
-                (s.tls() ? "https" : "http") + "://127.0.0.1:<port>/plaintext"))));
+        String hostAndPort = remote != null ? remote.hostAndPort() : "127.0.0.1:<port>";
+        scenarios.forEach(s -> wrkCommands.put(s.name(), shell(pinning.wrk(wrkCommand("wrk", s, durationSeconds,
+                s.url(hostAndPort))))));
         Map<String, String> serverCommands = new LinkedHashMap<>();
-        servers.forEach(s -> serverCommands.put(s.name(), s.shown()));
+        Map<String, String> serverNotes = new LinkedHashMap<>();
+        for (ServerSpec s : servers) {
+            serverCommands.put(s.name(), (s instanceof RemoteServer ? "" : shell(pinning.server(List.of()))
+                    + (pinning.serverCpus().isEmpty() ? "" : " ")) + s.shown());
+            if (s.note() != null) {
+                serverNotes.put(s.name(), s.note());
+            }
+        }
+        String setupNotes = fdLimit + (pinning.any() ? " " + pinning.describe() : "")
+                + (remote != null ? " The server under test runs elsewhere (" + remote.hostAndPort()
+                + "), started by hand; wrk runs here." : "");
         String nginxConfig = servers.stream().anyMatch(s -> s instanceof NginxServer)
                 ? NginxServer.config(0, threads, Path.of("<dir>")).replace(":0 ", ":<port> ") : null;
         String harness = "java -jar " + benchJar + " " + shell(Arrays.asList(args));
-        return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, BASELINE, warmupRunCount, warmupSeconds,
-                durationSeconds, fdLimit, nginxConfig, chartFile);
+        return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, serverNotes, BASELINE,
+                warmupRunCount, warmupSeconds, durationSeconds, setupNotes, nginxConfig, chartFile,
+                seedRows(servers), loops);
+    }
+
+    /**
+     * futures-minihttp's table, a row per server: minihttp's pipelined column is its default (one loop per core),
+     * its single-thread column minihttp-1; the configurations fixed at one loop have only the single-thread column,
+     * and the others only the pipelined one unless they run one loop in the other scenarios ({@code --threads 1}).
+     */
+    private List<BenchReport.SeedRow> seedRows(List<ServerSpec> servers) {
+        Set<String> names = servers.stream().map(ServerSpec::name).collect(Collectors.toSet());
+        Set<String> singleLoop = variants().stream().map(ServerSpec::name).collect(Collectors.toSet());
+        String multi = "minihttp-" + loops;
+        List<BenchReport.SeedRow> rows = new ArrayList<>();
+        if (names.contains(multi) || names.contains("minihttp-1")) {
+            rows.add(new BenchReport.SeedRow("minihttp", names.contains(multi) ? multi : null,
+                    names.contains("minihttp-1") ? "minihttp-1" : null));
+        }
+        for (ServerSpec server : servers) {
+            String name = server.name();
+            if (name.equals(multi) || name.equals("minihttp-1") || name.equals(multi + "-reuseport")) {
+                continue;
+            }
+            String label = name.equals(BASELINE) ? BASELINE + " (futures-minihttp's \"raw mio\")" : name;
+            boolean fixedSingle = singleLoop.contains(name);
+            rows.add(new BenchReport.SeedRow(label, fixedSingle ? null : name,
+                    fixedSingle || threads == 1 || server instanceof RemoteServer ? name : null));
+        }
+        return rows;
     }
 
     private int pick(Integer explicit, int quickValue, int defaultValue) {

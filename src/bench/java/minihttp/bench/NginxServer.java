@@ -19,9 +19,12 @@ record NginxServer(String name, String binary, int workers) implements ServerSpe
     }
 
     @Override
-    public List<String> command(String java, int port, boolean tls, Path scratch) throws IOException {
-        if (tls) {
+    public List<String> command(String java, int port, Scenario scenario, Path scratch) throws IOException {
+        if (scenario.tls()) {
             throw new UnsupportedOperationException("the harness configures nginx for plain text only");
+        }
+        if (scenario.working()) {
+            throw new UnsupportedOperationException("no /work route");
         }
         Files.writeString(scratch.resolve(CONFIG), config(port, workers, scratch));
         return List.of(binary, "-p", scratch + "/", "-c", scratch.resolve(CONFIG).toString(), "-e", "stderr");

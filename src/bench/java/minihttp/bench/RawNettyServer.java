@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import minihttp.app.Work;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +45,11 @@ public final class RawNettyServer implements Callable<Integer> {
             description = "I/O transport, chosen as minihttp's --transport (default: ${DEFAULT-VALUE}).")
     private String transport;
 
+    @Option(names = "--work-us", defaultValue = "0", paramLabel = "N",
+            description = "Spin N microseconds per request before answering, as minihttp's demo route /work?us=N "
+                    + "does, for the harness's work scenarios (default: ${DEFAULT-VALUE}).")
+    private long workMicros;
+
     @Option(names = "--tls", description = "Serve HTTPS with a self-signed certificate for localhost.")
     private boolean tls;
 
@@ -57,6 +63,10 @@ public final class RawNettyServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (Work.micros(Long.toString(workMicros)) < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--work-us must be a number from 0 to " + Work.MAX_MICROS);
+        }
         Transport io = Transport.parse(transport).requireAvailable();
         // The same TLS code as minihttp's, so both sides of the comparison run the same engine and certificate type.
         Tls tlsSettings = tls ? Tls.selfSigned().provider(Tls.Provider.parse(tlsProvider)) : null;
@@ -76,7 +86,7 @@ public final class RawNettyServer implements Callable<Integer> {
                             if (ssl != null) {
                                 ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                             }
-                            ch.pipeline().addLast(new PlaintextHandler());
+                            ch.pipeline().addLast(new PlaintextHandler(workMicros));
                         }
                     })
                     .bind(host, port).sync().channel();
@@ -97,7 +107,10 @@ public final class RawNettyServer implements Callable<Integer> {
                 .awaitUninterruptibly();
     }
 
-    /** Answers each complete request head with the fixed plaintext response; request bodies are not supported. */
+    /**
+     * Answers each complete request head with the fixed plaintext response, after {@code workMicros} of spinning;
+     * request bodies are not supported.
+     */
     static final class PlaintextHandler extends ChannelInboundHandlerAdapter {
 
         private static final byte[] HEAD = ascii(
@@ -111,9 +124,15 @@ public final class RawNettyServer implements Callable<Integer> {
         /** A head still incomplete after this many bytes is not a request this baseline serves. */
         private static final int MAX_PENDING_BYTES = 64 * 1024;
 
+        /** Microseconds of {@link Work#spin} per request; 0 for plain plaintext. */
+        private final long workMicros;
         /** Unconsumed input: the start of a request whose head has not fully arrived yet. */
         private ByteBuf pending;
         private boolean flushNeeded;
+
+        PlaintextHandler(long workMicros) {
+            this.workMicros = workMicros;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -147,6 +166,9 @@ public final class RawNettyServer implements Callable<Integer> {
             int end;
             while ((end = endOfHead(data)) >= 0) {
                 data.readerIndex(end);
+                if (workMicros > 0) {
+                    Work.spin(workMicros);
+                }
                 if (out == null) {
                     out = ctx.alloc().ioBuffer(capacity);
                     date = DateCache.bytes();

@@ -12,8 +12,8 @@ import minihttp.service.Service;
 import minihttp.service.Router;
 
 /**
- * The demo application served by {@link Main}: TechEmpower plaintext and JSON, and the endpoints of HTTP/1.1
- * benchmark and conformance suites (baseline, pipeline, upload, echo).
+ * The demo application served by {@link Main}: TechEmpower plaintext and JSON, the endpoints of HTTP/1.1
+ * benchmark and conformance suites (baseline, pipeline, upload, echo), and teaching routes (blocking, delay, work).
  */
 public final class DemoApp {
 
@@ -44,6 +44,7 @@ public final class DemoApp {
                 .route(Method.OPTIONS, "/", Service.constant(ROOT_OPTIONS))
                 .get("/blocking", Service.blocking(BlockingSleep::answer))
                 .get("/delay", DemoApp::delay)
+                .get("/work", Service.sync(Work::answer))
                 .build();
     }
 

@@ -41,7 +41,8 @@ class BenchReportTest {
         servers.put("raw-netty", "java raw");
         servers.put("vertx", "java vertx");
         return new BenchReport.Setup("java -jar target/minihttp-bench.jar --quick", wrk, servers,
-                "raw-netty", 1, 1, 2, "fd limit 20000.", "worker_processes 1;\n", "bench-results.svg");
+                Map.of("vertx", "no Date header"), "raw-netty", 1, 1, 2, "fd limit 20000.", "worker_processes 1;\n",
+                "bench-results.svg", List.of(), 2);
     }
 
     @Test
@@ -72,13 +73,61 @@ class BenchReportTest {
     void scenarioTablesCarryEveryFigureAndTheReasonForGaps() {
         String md = BenchReport.markdown(MACHINE, setup(), results());
         // run(): p50 100us, p99 200us, 1 socket error and 2 non-2xx per run, 3.5 CPU us/req, 1024 KiB peak.
-        assertTrue(md.contains("| minihttp-1 | 875,000 | 0.97x | 100.00us | 200.00us | 2 | 4 | 3.50 | 1 MiB |  |"),
-                md);
-        assertTrue(md.contains("| vertx | 400,000 | 0.40x | 100.00us | 200.00us | 1 | 2 | 3.50 | 1 MiB "
+        // 3.5 CPU us/req is 285,714 requests per CPU-second.
+        assertTrue(md.contains("| minihttp-1 | 875,000 | 285,714 | 0.97x | 100.00us | 200.00us | 2 | 4 | 3.50 | 1 MiB "
+                + "|  |"), md);
+        assertTrue(md.contains("| vertx | 400,000 | 285,714 | 0.40x | 100.00us | 200.00us | 1 | 2 | 3.50 | 1 MiB "
                 + "| round 2 failed: wrk exited with 1 |"), md);
-        assertTrue(md.contains("| vertx | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a "
+        assertTrue(md.contains("| vertx | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a "
                 + "| n/a: did not start: Unknown option: '--x' |"), md);
         assertTrue(md.contains("| vertx | 400,000 | n/a |\n"), "per-round table: " + md);
+    }
+
+    @Test
+    void serverListCarriesEachServersNote() {
+        String md = BenchReport.markdown(MACHINE, setup(), results());
+        assertTrue(md.contains("- vertx: `java vertx`. Note: no Date header.\n"), md);
+        assertTrue(md.contains("- raw-netty: `java raw`\n"), md);
+    }
+
+    /** futures-minihttp's table: pipelined32-256 at default threads, and plain-64 on one thread. */
+    @Test
+    void seedTableTakesEachColumnFromItsOwnServerRow() {
+        Scenario seed = Scenario.ALL.stream().filter(s -> s.name().equals(Scenario.SEED_PIPELINED)).findFirst()
+                .orElseThrow();
+        Results r = new Results(List.of(seed, Scenario.ALL.get(4)), List.of("minihttp-1", "minihttp-2", "raw-netty",
+                "minihttp-1-epoll"), 1);
+        r.put("pipelined32-256", "minihttp-2", 0, run(1_500_000));
+        r.put("pipelined32-256", "minihttp-1", 0, run(900_000));
+        r.put("pipelined32-256", "raw-netty", 0, run(1_600_000));
+        r.put("plain-64", "minihttp-1", 0, run(95_000));
+        r.put("plain-64", "minihttp-2", 0, run(120_000));
+        r.put("plain-64", "raw-netty", 0, run(100_000));
+        r.put("plain-64", "minihttp-1-epoll", 0, run(94_000));
+        Map<String, String> wrk = new LinkedHashMap<>();
+        wrk.put("pipelined32-256", "wrk -c256 pipelined -- 32");
+        wrk.put("plain-64", "wrk -c64 plain");
+        BenchReport.Setup setup = new BenchReport.Setup("h", wrk, Map.of(), Map.of(), "raw-netty", 1, 1, 2, "",
+                null, null, List.of(new BenchReport.SeedRow("minihttp", "minihttp-2", "minihttp-1"),
+                        new BenchReport.SeedRow("raw-netty (futures-minihttp's \"raw mio\")", "raw-netty", "raw-netty"),
+                        new BenchReport.SeedRow("minihttp-1-epoll", null, "minihttp-1-epoll")), 2);
+        String md = BenchReport.markdown(MACHINE, setup, r);
+        assertTrue(md.contains("## futures-minihttp's table"), md);
+        assertTrue(md.contains("| server | pipelined, default threads | single thread, no pipelining |"), md);
+        assertTrue(md.contains("| minihttp | 1,500,000 | 95,000 |\n"), md);
+        assertTrue(md.contains("| raw-netty (futures-minihttp's \"raw mio\") | 1,600,000 | 100,000 |\n"), md);
+        assertTrue(md.contains("| minihttp-1-epoll | n/a | 94,000 |\n"), md);
+        assertTrue(md.contains("`wrk -c256 pipelined -- 32`") && md.contains("`wrk -c64 plain`"), md);
+    }
+
+    @Test
+    void aTargetStartedByHandHasNoCpuOrMemoryFigures() {
+        Results r = new Results(List.of(Scenario.ALL.get(4)), List.of("target"), 1);
+        r.put("plain-64", "target", 0, Measurement.clientOnly(new WrkResult(1000, 100_000, 100, 200, 0, 0)));
+        BenchReport.Setup setup = new BenchReport.Setup("h", Map.of("plain-64", "wrk"), Map.of("target", "by hand"),
+                Map.of(), "raw-netty", 1, 1, 2, "", null, null, List.of(), 2);
+        String md = BenchReport.markdown(MACHINE, setup, r);
+        assertTrue(md.contains("| target | 100,000 | n/a | n/a | 100.00us | 200.00us | 0 | 0 | n/a | n/a |  |"), md);
     }
 
     @Test
