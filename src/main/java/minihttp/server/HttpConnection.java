@@ -248,7 +248,7 @@ final class HttpConnection {
             response = response.doFinally(signal -> request.discardBody());
         }
         // Until its body has been read, even a request that ends the connection must not stop the reading.
-        batch.laterKeepReading(response, decoder.detach(), connection);
+        batch.laterStreamed(response, request, decoder.detach(), connection);
     }
 
     /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */
