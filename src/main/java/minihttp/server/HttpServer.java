@@ -21,6 +21,7 @@ import reactor.netty.tcp.TcpServer;
 import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.Drain;
 import minihttp.internal.server.NettyTransport;
+import minihttp.internal.server.HalfClose;
 import minihttp.service.Service;
 
 /**
@@ -258,6 +259,8 @@ public final class HttpServer {
                     .option(ChannelOption.SO_BACKLOG, backlog)
                     .channelGroup(drain.channels())
                     .childOption(ChannelOption.TCP_NODELAY, noDelay)
+                    // A client's half-close ends its input only: its responses still go out (HalfClose).
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
                     .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts,
                             drain));

@@ -208,6 +208,12 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Shuts down the write side (a FIN, {@code shutdown(SHUT_WR)}): everything is sent, the responses still come. */
+    RawClient halfClose() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** Closes abruptly, with a reset, as a client that goes away mid-request would. */
     void abort() throws IOException {
         socket.setSoLinger(true, 0);

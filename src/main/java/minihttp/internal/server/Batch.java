@@ -15,6 +15,7 @@ import minihttp.http.BodyException;
 import minihttp.http.Response;
 import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.DateCache;
+import minihttp.internal.codec.DecodedRequest;
 
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.
@@ -49,6 +50,11 @@ final class Batch {
     private ByteBuf held;
     /** Further buffers that requests still being served read (a de-chunked body has its own); rarely used. */
     private List<ByteBuf> moreHeld;
+    /**
+     * Requests whose bodies stream in: a body whose service never subscribed to it (its response dropped with the
+     * batch before or while it was computed) is discarded with the batch, releasing the pieces it queued.
+     */
+    private List<DecodedRequest> streamed;
     private boolean last;
     /** Whether the responses encoded so far go out before the queued ones are done: a 100 Continue is among them. */
     private boolean flushFirst;
@@ -103,14 +109,23 @@ final class Batch {
     /** Adds a response that completes later; {@code input} holds the bytes its request reads. */
     void later(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
         last |= connection == ConnectionHeader.CLOSE;
-        laterKeepReading(response, input, connection);
+        queue(response, input, connection);
     }
 
     /**
-     * Adds a response that completes later without ending the batch's reading, even if it closes the connection:
-     * for a request whose body is still streaming in. The decoder ends the connection after that body.
+     * Adds the response of a request whose body is still streaming in, without ending the batch's reading even if
+     * it closes the connection (the decoder ends the connection after that body). The batch owns dropping the body
+     * if it is discarded before the service got to it.
      */
-    void laterKeepReading(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
+    void laterStreamed(Mono<Response> response, DecodedRequest request, ByteBuf input, ConnectionHeader connection) {
+        if (streamed == null) {
+            streamed = new ArrayList<>(2);
+        }
+        streamed.add(request);
+        queue(response, input, connection);
+    }
+
+    private void queue(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
         if (queued == null) {
             queued = new ArrayList<>();
         }
@@ -205,6 +220,12 @@ final class Batch {
         if (moreHeld != null) {
             moreHeld.forEach(ByteBuf::release);
             moreHeld = null;
+        }
+        if (streamed != null) {
+            // A body no service subscribed to (its response never subscribed, or cancelled first) holds pieces
+            // that only its stream releases; one a service did subscribe to is left to it (a no-op here).
+            streamed.forEach(DecodedRequest::discardBody);
+            streamed = null;
         }
         if (queued != null && !subscribed) {
             // Once subscribed, the Flux owns the queued responses and discards them through the hook.

@@ -42,10 +42,11 @@ import minihttp.service.Service;
  * pauses reading through the channel's auto-read, as reactor-netty itself does when its receiver lags: the
  * body's demand is not the pipeline's (reads keep coming to decode the body), so no operator could carry it.
  *
- * <p>The connection's lifecycle hangs off the same composition: a deadline ({@link ConnectionTimer}) or a graceful
- * shutdown ({@link Drain}) ends the inbound, which lets the batches already read go out before the send completes
- * (a request left unfinished by a deadline gets a 408 after them); {@link WriteGate} holds the next batch while the
- * channel cannot take more, so that reading pauses with it.
+ * <p>The connection's lifecycle hangs off the same composition: a deadline ({@link ConnectionTimer}), a graceful
+ * shutdown ({@link Drain}) or the client's half-close ({@link HalfClose}, behind its last read) ends the inbound,
+ * which lets the batches already read go out before the send completes (a request left unfinished by a deadline
+ * gets a 408 after them; one left unfinished by a half-close gets nothing, as in nginx); {@link WriteGate} holds
+ * the next batch while the channel cannot take more, so that reading pauses with it.
  */
 public final class HttpConnection {
 
@@ -104,6 +105,10 @@ public final class HttpConnection {
         // receiveObject, not receive: a TCP channel's reads are ByteBufs already, and receive() would map each one.
         Flux<ByteBuf> writes = in.receiveObject()
                 .<Batch>handle((read, sink) -> {
+                    if (read == HalfClose.INPUT_ENDED) {
+                        sink.complete(); // the client half-closed: what it sent is answered, then the send closes
+                        return;
+                    }
                     Batch batch = connection.onRead((ByteBuf) read);
                     if (!batch.isEmpty()) {
                         sink.next(batch);
@@ -130,6 +135,7 @@ public final class HttpConnection {
             decoder.release(); // for an inbound that ended in an error or a cancel (a no-op after onInboundEnd)
         });
         connection.addHandlerLast(WriteGate.NAME, gate);
+        connection.addHandlerLast(HalfClose.NAME, HalfClose.INSTANCE);
         drain.register(channel, this);
         if (drain.draining()) {
             drain();
@@ -275,7 +281,7 @@ public final class HttpConnection {
             response = response.doFinally(signal -> request.discardBody());
         }
         // Until its body has been read, even a request that ends the connection must not stop the reading.
-        batch.laterKeepReading(response, decoder.detach(), connection);
+        batch.laterStreamed(response, request, decoder.detach(), connection);
     }
 
     /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */

@@ -1,0 +1,65 @@
+package minihttp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import minihttp.LeakCheck;
+import minihttp.app.DemoApp;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Clients that reset their connections (SO_LINGER 0) while pipelined requests are still being served: responses
+ * that complete later on another thread, and streamed bodies read but not yet handed to their services. Every
+ * buffer the connection retained for them must be released once, whatever is still queued when the reset ends
+ * the inbound with an error. {@code -Phostile} runs many more rounds and connections.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ClientResetTest {
+
+    private static final boolean HOSTILE = Boolean.getBoolean("minihttp.hostile");
+    private static final int CONNECTIONS = HOSTILE ? 100 : 16;
+    private static final int ROUNDS = HOSTILE ? 100 : 2;
+    private static final int PAIRS = 20;
+    /** How long the client lets the server read before it resets: some responses are then still pending. */
+    private static final long RESET_AFTER_MS = 10;
+    /** A pending response, completed later on a timer thread, and a streamed upload, pipelined in one write. */
+    private static final String PAIR = "GET /delay?ms=20 HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+
+    static Stream<Transport> transports() {
+        return TestTransports.available();
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void resetDuringPipelinedRequestsLeaksNothing(Transport transport) throws Exception {
+        try (HttpServer.Running server = HttpServer.create().port(0).threads(2).transport(transport)
+                .handle(DemoApp.service()).bind()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                List<RawClient> clients = new ArrayList<>(CONNECTIONS);
+                for (int i = 0; i < CONNECTIONS; i++) {
+                    RawClient client = new RawClient(server.port());
+                    client.write(PAIR.repeat(PAIRS));
+                    clients.add(client);
+                }
+                Thread.sleep(RESET_AFTER_MS);
+                for (RawClient client : clients) {
+                    client.abort();
+                }
+                // Lets the late responses complete into the discarded batches, then finds what was not released.
+                Thread.sleep(100);
+                LeakCheck.assertNoLeaks();
+            }
+            // The server still serves.
+            try (RawClient client = new RawClient(server.port())) {
+                client.write("GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertEquals(200, client.read().status());
+            }
+        }
+    }
+}
