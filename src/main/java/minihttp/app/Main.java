@@ -94,6 +94,11 @@ public final class Main implements Callable<Integer> {
             description = "Longest wait between reads of a request body; 408 and close (default: 30s).")
     Duration bodyTimeout = Timeouts.DEFAULT.body();
 
+    @Option(names = "--write-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Close a connection whose output has not drained for this long: its client stopped "
+                    + "reading (default: 30s).")
+    Duration writeTimeout = Timeouts.DEFAULT.write();
+
     @Option(names = "--shutdown-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "On SIGTERM/SIGINT, how long to let requests in flight finish (default: 10s).")
     Duration shutdownTimeout = Timeouts.DEFAULT.shutdown();
@@ -116,7 +121,7 @@ public final class Main implements Callable<Integer> {
                     .transport(Transport.parse(transport).requireAvailable())
                     .reusePort(reusePort)
                     .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
-                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout))
+                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout, writeTimeout))
                     .limits(RequestDecoder.Limits.DEFAULT.withMaxBody(maxBody));
             if (tls || tlsPort != null || cert != null || key != null) {
                 if ((cert == null) != (key == null)) {

@@ -3,7 +3,9 @@ package minihttp.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Predicate;
 import minihttp.codec.HttpStatus;
 import minihttp.codec.Method;
@@ -37,6 +39,11 @@ import reactor.netty.channel.ChannelOperations;
  * pauses reading through the channel's auto-read, as reactor-netty itself does when its receiver lags: the
  * body's demand is not the pipeline's (reads keep coming to decode the body), so no operator could carry it.
  *
+ * <p>What a connection holds of its output is bounded in bytes: the decoding of a read stops once the output
+ * encoded and not yet taken by the socket passes {@link #OUTPUT_BUDGET}, whatever the number of reads behind it.
+ * The rest of the read stays in the decoder, reading pauses ({@link WriteGate} holds it), and once the output
+ * has drained the gate hands the connection an empty read that decodes more, through the same composition.
+ *
  * <p>The connection's lifecycle hangs off the same composition: a deadline ({@link ConnectionTimer}) or a graceful
  * shutdown ({@link Drain}) ends the inbound, which lets the batches already read go out before the send completes
  * (a request left unfinished by a deadline gets a 408 after them); {@link WriteGate} holds the next batch while the
@@ -51,6 +58,14 @@ final class HttpConnection {
      * that a client which does not read its responses makes the server hold only a few batches.
      */
     private static final int BATCHES_AHEAD = 4;
+    /**
+     * The output a connection may hold, encoded and not yet taken by the socket, before it stops decoding: the
+     * write buffer's high water mark, so that the channel turns unwritable when decoding stops and tells when it
+     * has drained. It holds at most this plus one response, whatever the size of the reads behind it.
+     */
+    static final int OUTPUT_BUDGET = HttpServer.WRITE_BUFFER_WATER_MARK.high();
+    private static final AtomicLongFieldUpdater<HttpConnection> OUTPUT_TAKEN =
+            AtomicLongFieldUpdater.newUpdater(HttpConnection.class, "outputTaken");
     private static final Mono<Response> NOT_IMPLEMENTED =
             Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method\n"));
     private static final Response REQUEST_TIMEOUT = Response.text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout\n");
@@ -61,10 +76,19 @@ final class HttpConnection {
     private final Connection connection;
     private final ConnectionTimer timer;
     private final WriteGate gate;
+    private final AutoRead reads;
     /** The last batch with responses: a graceful shutdown makes its last response say {@code Connection: close}. */
     private Batch lastBatch;
     /** A deadline passed with a request unfinished: it is answered with 408 after the pending responses. */
     private boolean timedOut;
+    /** The output encoded by the reads so far, in bytes; event loop. */
+    private long outputEncoded;
+    /** Of it, what the send has taken: written by its map, one thread at a time (release store, see send). */
+    private volatile long outputTaken;
+    /** The last read stopped at the output budget with bytes left to decode; written on the event loop. */
+    private volatile boolean decodingStopped;
+    /** A {@link WriteGate#DECODE_MORE} read is on its way; event loop. */
+    private boolean decodeMoreSent;
 
     private HttpConnection(Service service, RequestDecoder.Limits limits, ByteBufAllocator alloc, Connection connection,
                            Timeouts timeouts) {
@@ -72,9 +96,10 @@ final class HttpConnection {
         this.alloc = alloc;
         this.connection = connection;
         Channel channel = connection.channel();
-        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel));
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
-        this.gate = new WriteGate(channel, timer::outputDrained);
+        this.gate = new WriteGate(channel, timer::outputBlocked, this::outputDrained);
+        this.reads = new AutoRead(channel, gate);
+        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads);
     }
 
     /** The handler reactor-netty runs for each accepted connection. */
@@ -96,7 +121,7 @@ final class HttpConnection {
                 })
                 .concatWith(Mono.fromSupplier(connection::onInboundEnd))
                 .concatMap(connection::output, BATCHES_AHEAD)
-                .map(Batch::takeOutput);
+                .map(connection::send);
         connection.start(drain);
         // The discard hook is context, which the send passes up to concatMap: set on the send's Mono, it costs
         // nothing per read, where doOnDiscard on the batches would add an operator to every read's path.
@@ -120,10 +145,12 @@ final class HttpConnection {
 
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
     private Batch onRead(ByteBuf in) {
-        Batch batch = new Batch(alloc, in.readableBytes());
+        decodeMoreSent = false;
+        Batch batch = new Batch(alloc, in == WriteGate.DECODE_MORE ? OUTPUT_BUDGET : in.readableBytes());
         decoder.feed(in);
+        long room = OUTPUT_BUDGET - outputHeld();
         Request request;
-        while (!batch.last() && (request = decoder.poll()) != null) {
+        while (!batch.last() && batch.encodedBytes() <= room && (request = decoder.poll()) != null) {
             ConnectionHeader connection = ConnectionHeader.answering(request);
             if (request.method() != Method.GET || request.isBodyStreamed()) {
                 unusual(request, connection, batch);
@@ -131,7 +158,8 @@ final class HttpConnection {
             }
             answer(call(request), connection, batch);
         }
-        if (!batch.last()) {
+        boolean overBudget = !batch.last() && batch.encodedBytes() > room;
+        if (!batch.last() && !overBudget) {
             if (decoder.failed()) {
                 HttpStatus status = decoder.errorStatus();
                 if (status != null) {
@@ -145,9 +173,55 @@ final class HttpConnection {
                 batch.continueInterim();
             }
         }
-        decoder.endRead();
+        decoder.endRead(); // keeps what is left of the read when it stopped at the budget
+        outputEncoded += batch.countOutput();
+        if (overBudget != decodingStopped) {
+            decodingStopped = overBudget;
+            reads.holdForOutput(overBudget); // in onNext, where reactor-netty sets auto-read after us
+        }
         afterRead(batch);
         return batch;
+    }
+
+    /** The output encoded and not yet taken by the socket: in batches not yet sent, and in the channel. Event loop. */
+    private long outputHeld() {
+        ChannelOutboundBuffer outbound = connection.channel().unsafe().outboundBuffer();
+        long unsent = outputEncoded - outputTaken;
+        return outbound == null ? unsent : unsent + outbound.totalPendingWriteBytes();
+    }
+
+    /** For tests: the output encoded and not yet handed to the channel. */
+    long outputQueued() {
+        return outputEncoded - outputTaken;
+    }
+
+    /**
+     * The send's map: takes the batch's output and uncounts it. Reactor calls it one batch at a time, so a release
+     * store suffices (a plain store on x86, where a volatile one would cost a fence per batch).
+     */
+    private ByteBuf send(Batch batch) {
+        int counted = batch.takeCountedOutput();
+        if (counted != 0) {
+            OUTPUT_TAKEN.lazySet(this, outputTaken + counted);
+        }
+        if (decodingStopped) {
+            connection.channel().eventLoop().execute(this::decodeMoreIfRoom);
+        }
+        return batch.takeOutput();
+    }
+
+    /** The channel drained below the low water mark; event loop. */
+    private void outputDrained() {
+        timer.outputDrained();
+        decodeMoreIfRoom();
+    }
+
+    /** Decoding stopped at the budget and the output has drained back under it: decode more. Event loop. */
+    private void decodeMoreIfRoom() {
+        if (decodingStopped && !decodeMoreSent && outputHeld() <= OUTPUT_BUDGET) {
+            decodeMoreSent = true;
+            gate.decodeMore();
+        }
     }
 
     /** Tells the timer what the connection waits for now, and notes the batch a shutdown would close. */
@@ -163,6 +237,9 @@ final class HttpConnection {
     }
 
     private ConnectionTimer.Phase phase() {
+        if (decodingStopped) {
+            return ConnectionTimer.Phase.IDLE; // the bytes kept are requests waiting for the client to read
+        }
         if (decoder.readingBody()) {
             return ConnectionTimer.Phase.BODY;
         }
@@ -279,29 +356,57 @@ final class HttpConnection {
         }
     }
 
-    /** Pauses and resumes reading for a streamed body's backpressure; called from any thread. */
+    /**
+     * Pauses and resumes reading, for a streamed body's backpressure (from any thread) and for the output budget
+     * (on the event loop): reads go on when neither holds them.
+     */
     private static final class AutoRead implements ReadControl {
         private final Channel channel;
+        private final WriteGate gate;
+        private boolean bodyPaused;   // event loop
+        private boolean outputPaused; // event loop
 
-        AutoRead(Channel channel) {
+        AutoRead(Channel channel, WriteGate gate) {
             this.channel = channel;
+            this.gate = gate;
         }
 
         @Override
         public void pauseReads() {
-            setAutoRead(false);
+            onEventLoop(() -> {
+                bodyPaused = true;
+                update();
+            });
         }
 
         @Override
         public void resumeReads() {
-            setAutoRead(true); // also starts a read at once
+            onEventLoop(() -> {
+                bodyPaused = false;
+                update();
+            });
         }
 
-        private void setAutoRead(boolean autoRead) {
+        /** Holds reads while the output is over its budget; event loop. */
+        void holdForOutput(boolean hold) {
+            outputPaused = hold;
+            update();
+        }
+
+        private void update() {
+            boolean read = !bodyPaused && !outputPaused;
+            gate.holdReads(!read);
+            channel.config().setAutoRead(read);
+            if (read) {
+                channel.read(); // reads at once, also when auto-read was on already (a read held by the gate)
+            }
+        }
+
+        private void onEventLoop(Runnable task) {
             if (channel.eventLoop().inEventLoop()) {
-                channel.config().setAutoRead(autoRead);
+                task.run();
             } else {
-                channel.eventLoop().execute(() -> channel.config().setAutoRead(autoRead));
+                channel.eventLoop().execute(task);
             }
         }
     }
