@@ -47,6 +47,10 @@ final class Drain {
         }
     }
 
+    static HttpConnection connectionOf(Channel channel) {
+        return channel.attr(CONNECTION).get();
+    }
+
     int openConnections() {
         return channels.size();
     }

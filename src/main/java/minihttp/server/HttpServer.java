@@ -45,7 +45,7 @@ public final class HttpServer {
      * Output a connection may queue before its channel turns unwritable (and {@link WriteGate} pauses its reads),
      * and the level it must drain to before reading resumes. Netty's defaults, stated because backpressure rests on them.
      */
-    private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     private static final Duration MIN_DISPOSE_TIMEOUT = Duration.ofMillis(1);
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
@@ -216,6 +216,11 @@ public final class HttpServer {
      */
     public HttpServer minBodyRate(long bytesPerSecond, Duration grace) {
         return timeouts(timeouts.withMinBodyRate(bytesPerSecond, grace));
+    }
+
+    /** How long output may stay over the write buffer's high water mark before the connection is closed. */
+    public HttpServer writeTimeout(Duration write) {
+        return timeouts(timeouts.withWrite(write));
     }
 
     /** How long a graceful shutdown waits for requests in flight before it closes their connections. */
