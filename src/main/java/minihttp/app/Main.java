@@ -97,6 +97,11 @@ public final class Main implements Callable<Integer> {
             description = "Longest wait between reads of a request body; 408 and close (default: 30s).")
     Duration bodyTimeout = Timeouts.DEFAULT.body();
 
+    @Option(names = "--write-timeout", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Close a connection whose output has not drained for this long: its client stopped "
+                    + "reading (default: 30s).")
+    Duration writeTimeout = Timeouts.DEFAULT.write();
+
     @Option(names = "--min-body-rate", paramLabel = "BYTES/S", description = "Slowest a request body may arrive, "
             + "averaged from its start, once --min-body-rate-grace has passed; 408 and close. 0: no minimum "
             + "(default: ${DEFAULT-VALUE}).")
@@ -128,7 +133,7 @@ public final class Main implements Callable<Integer> {
                     .transport(Transport.parse(transport).requireAvailable())
                     .reusePort(reusePort)
                     .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
-                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout,
+                    .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout, writeTimeout,
                             minBodyRate, minBodyRateGrace))
                     .limits(Limits.DEFAULT.withMaxBody(maxBody));
             if (tls || tlsPort != null || cert != null || key != null) {

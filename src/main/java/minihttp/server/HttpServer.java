@@ -6,7 +6,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,11 +43,6 @@ public final class HttpServer {
     /** Event loops are stopped without a quiet period: close() means now; in-flight work has its timeout. */
     private static final Duration SHUTDOWN_QUIET = Duration.ZERO;
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
-    /**
-     * Output a connection may queue before its channel turns unwritable (and the connection pauses its reads),
-     * and the level it must drain to before reading resumes. Netty's defaults, stated because backpressure rests on them.
-     */
-    private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
     private static final Duration MIN_DISPOSE_TIMEOUT = Duration.ofMillis(1);
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
@@ -221,6 +215,11 @@ public final class HttpServer {
         return timeouts(timeouts.withMinBodyRate(bytesPerSecond, grace));
     }
 
+    /** How long output may stay over the write buffer's high water mark before the connection is closed. */
+    public HttpServer writeTimeout(Duration write) {
+        return timeouts(timeouts.withWrite(write));
+    }
+
     /** How long a graceful shutdown waits for requests in flight before it closes their connections. */
     public HttpServer shutdownTimeout(Duration shutdown) {
         return timeouts(timeouts.withShutdown(shutdown));
@@ -261,7 +260,7 @@ public final class HttpServer {
                     .childOption(ChannelOption.TCP_NODELAY, noDelay)
                     // A client's half-close ends its input only: its responses still go out (HalfClose).
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, HttpConnection.WRITE_BUFFER_WATER_MARK)
                     .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts,
                             drain));
             if (receiveBuffer != OS_DEFAULT) {

@@ -52,7 +52,7 @@ class BodyRateTest {
 
     private static Timeouts timeouts(long rate, long bodyMs) {
         return new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMillis(bodyMs),
-                Duration.ofSeconds(5), rate, Duration.ofMillis(GRACE_MS));
+                Duration.ofSeconds(5), Timeouts.DEFAULT_WRITE, rate, Duration.ofMillis(GRACE_MS));
     }
 
     /** The test service, with {@code POST /count} counting a streamed body and {@code POST /count-late} too, 3 s late. */

@@ -138,6 +138,26 @@ class ShutdownTest {
     }
 
     @Test
+    void aReadyBatchQueuedBehindASlowOneSaysCloseInItsLastResponse() throws Exception {
+        start(1);
+        RawClient c = connect();
+        // Two reads: a slow request, then two fast ones, encoded at once into a batch that waits behind it.
+        c.write(get("/delay?ms=1000&i=1"));
+        awaitCalls(1);
+        c.write(get("/plaintext") + get("/plaintext"));
+        awaitCalls(3);
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+        assertResponse(c.read(), 200, "OK", "1:1000");
+        assertPlaintext(c.read());
+        RawClient.Response last = c.read();
+        assertEquals(200, last.status());
+        assertEquals("close", last.header("Connection"), "the last response before the close: " + last);
+        assertEquals("Hello, World!", last.body());
+        assertTrue(c.closedByServer(2_000), "not closed after the last response");
+        assertTrue(shutdown.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void deadlineClosesConnectionsStillBusy() throws Exception {
         start(1);
         RawClient slow = connect();

@@ -246,6 +246,42 @@ class TimeoutTest {
         }
     }
 
+    // ---------------------------------------------------------------- write timeout
+
+    @Test
+    void connectionWhoseClientStopsReadingIsClosedAfterTheWriteTimeout() throws Exception {
+        // Idle and head deadlines far away: only the write timeout can close the connection within the test.
+        start(timeouts(30_000, 30_000, 30_000).withWrite(Duration.ofMillis(700)));
+        byte[] request = get("/plaintext").getBytes(ISO_8859_1);
+        byte[] block = new byte[request.length * 1_000];
+        for (int i = 0; i < 1_000; i++) {
+            System.arraycopy(request, 0, block, i * request.length, request.length);
+        }
+        java.net.Socket flood = closeables.add(new java.net.Socket());
+        flood.setReceiveBufferSize(4 * 1024);
+        flood.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        while (server.openConnections() == 0) {
+            Thread.sleep(5);
+        }
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            long from = System.nanoTime();
+            writer.submit(() -> {
+                while (true) {
+                    flood.getOutputStream().write(block); // blocks once the server stops reading; fails at the close
+                }
+            });
+            while (server.openConnections() > 0 && since(from) < 15_000) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, server.openConnections(), "the connection of a client that does not read is still open");
+            // Before the deadline, the kernel's buffers filling up takes a moment: not closed at once.
+            assertTrue(since(from) >= 700, "closed after " + since(from) + " ms, before the write timeout");
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
     // ---------------------------------------------------------------- body timeout
 
     @Test

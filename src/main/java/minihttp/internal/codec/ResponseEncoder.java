@@ -72,6 +72,24 @@ public final class ResponseEncoder {
         }
     }
 
+    /**
+     * Makes a response already encoded into {@code out}, the last one there, say {@code Connection: close}: for
+     * a graceful shutdown that ends the connection after a response encoded before it began. {@code start} is
+     * where the response starts in {@code out}, {@code connection} the header it was encoded with.
+     */
+    public static void closeLast(ByteBuf out, int start, Response response, ConnectionHeader connection) {
+        if (connection == ConnectionHeader.CLOSE) {
+            return;
+        }
+        int header = start + EncodedResponse.of(response).head().length + DATE_LENGTH; // the Connection header goes after the Date value
+        int restStart = header + connection.bytes.length;
+        byte[] rest = new byte[out.writerIndex() - restStart];
+        out.getBytes(restStart, rest);
+        out.writerIndex(header);
+        out.writeBytes(ConnectionHeader.CLOSE.bytes);
+        out.writeBytes(rest);
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }

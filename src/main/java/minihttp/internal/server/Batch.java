@@ -58,6 +58,15 @@ final class Batch {
     private boolean last;
     /** Whether the responses encoded so far go out before the queued ones are done: a 100 Continue is among them. */
     private boolean flushFirst;
+    /** The response encoded last, where it starts in {@link #out} and its Connection header: see closeAfterLast. */
+    private Response lastEncoded;
+    private int lastEncodedStart;
+    private ConnectionHeader lastEncodedConnection;
+    /**
+     * The output encoded while the read was decoded, which the connection counts against its output budget until
+     * the send takes it. Written on the event loop before the batch is emitted, read by the send's map.
+     */
+    private int countedOutput;
 
     /**
      * {@code inputBytes} sizes the output: requests with the usual headers are longer than their responses, so
@@ -79,14 +88,35 @@ final class Batch {
     }
 
     /**
-     * Makes the last response of this batch say {@code Connection: close} if it is still being computed: a graceful
-     * shutdown ends the connection after it. (A batch that is all encoded is left as it is.)
+     * Makes the last response of this batch say {@code Connection: close}, unless it has been sent already: a
+     * graceful shutdown ends the connection after it. A response still being computed is encoded so; one encoded
+     * already, in a batch waiting behind a slow one, has its header rewritten in place.
      */
     synchronized void closeAfterLast() {
         if (queued != null && encodedLater < queued.size()) {
             int lastIndex = queued.size() - 1;
             queued.set(lastIndex, new Queued(queued.get(lastIndex).response(), ConnectionHeader.CLOSE));
+        } else if (out != null && lastEncoded != null) {
+            ResponseEncoder.closeLast(out, lastEncodedStart, lastEncoded, lastEncodedConnection);
+            lastEncodedConnection = ConnectionHeader.CLOSE;
         }
+    }
+
+    /** The bytes encoded so far: the decoding of a read stops once they pass the connection's output budget. */
+    int encodedBytes() {
+        return out == null ? 0 : out.writerIndex();
+    }
+
+    /** Counts the output encoded so far against the connection's budget; returns it. Event loop. */
+    int countOutput() {
+        return countedOutput = encodedBytes();
+    }
+
+    /** The output counted by {@link #countOutput()}, once: the send is taking it. */
+    int takeCountedOutput() {
+        int counted = countedOutput;
+        countedOutput = 0;
+        return counted;
     }
 
     /** A response queued behind one that is not ready: a {@link Response}, or a {@code Mono} of one. */
@@ -103,6 +133,9 @@ final class Batch {
             out = alloc.ioBuffer(outputCapacity);
             date = DateCache.bytes();
         }
+        lastEncoded = response;
+        lastEncodedStart = out.writerIndex();
+        lastEncodedConnection = connection;
         ResponseEncoder.encode(response, out, date, connection);
     }
 
@@ -259,6 +292,9 @@ final class Batch {
         }
         // flatMapSequential delivers in queue order, so the count says which request this answers.
         ConnectionHeader connection = queued.get(encodedLater++).connection();
+        lastEncoded = response;
+        lastEncodedStart = out.writerIndex();
+        lastEncodedConnection = connection;
         ResponseEncoder.encode(response, out, DateCache.bytes(), connection);
     }
 

@@ -26,6 +26,9 @@ import minihttp.server.Timeouts;
  * While a streamed body's service lets its bytes wait (reading paused for backpressure), neither that check
  * nor the body timeout counts the time against the client.
  *
+ * <p>Whatever the phase, output that stays over the write buffer's high water mark without draining below its
+ * low water mark for the write timeout closes the connection: its client has stopped reading.
+ *
  * <p>Everything but {@link #serviceStarted()} and {@link #serviceDone()} runs on the event loop.
  */
 final class ConnectionTimer implements Runnable {
@@ -60,6 +63,7 @@ final class ConnectionTimer implements Runnable {
     private final long bodyNanos;
     private final long minBodyRate;   // bytes per second; 0: not checked
     private final long bodyRateGraceNanos;
+    private final long writeNanos;
     private final Expiry expiry;
 
     private Phase phase = Phase.HEAD; // a new connection owes its first request head, counted from the accept
@@ -72,11 +76,14 @@ final class ConnectionTimer implements Runnable {
     private long rateCheckAt;
     private boolean bodyPaused;       // a streamed body's service lets its bytes wait: reading is paused
     private long pausedAt;
+    private boolean blocked;          // the output is over the high water mark, since blockedSince
+    private long blockedSince;
     private volatile long lastServed;
     private volatile int inService;   // batches whose responses are still being computed
     private ScheduledFuture<?> task;
     private long taskAt;
     private boolean expired;
+    private long graceEnd;            // once expired: when the connection is closed if it has not ended
 
     ConnectionTimer(Channel channel, Timeouts timeouts, Expiry expiry) {
         this.channel = channel;
@@ -86,6 +93,7 @@ final class ConnectionTimer implements Runnable {
         this.bodyNanos = timeouts.body().toNanos();
         this.minBodyRate = timeouts.minBodyRate();
         this.bodyRateGraceNanos = timeouts.minBodyRateGrace().toNanos();
+        this.writeNanos = timeouts.write().toNanos();
         this.expiry = expiry;
     }
 
@@ -157,6 +165,18 @@ final class ConnectionTimer implements Runnable {
     /** The connection's output drained below the low water mark: the client is reading. Event loop. */
     void outputDrained() {
         lastDrained = System.nanoTime();
+        blocked = false;
+    }
+
+    /** The connection's output went over the high water mark: it must drain within the write timeout. Event loop. */
+    void outputBlocked() {
+        long now = System.nanoTime();
+        blocked = true;
+        blockedSince = now;
+        long deadline = now + writeNanos;
+        if (task == null || taskAt - deadline > 0) {
+            schedule(deadline, now);
+        }
     }
 
     /** A batch with responses still being computed was read; any thread. */
@@ -186,21 +206,31 @@ final class ConnectionTimer implements Runnable {
             return;
         }
         long now = System.nanoTime();
-        if (expired) {
-            // The connection was told to end a whole idle timeout ago but still has not: its output is stuck
-            // behind a client that does not read.
-            log.debug("{}: closing a connection whose output did not drain", channel);
+        if (blocked && now - (blockedSince + writeNanos) >= 0) {
+            log.debug("{}: write timeout, closing a connection whose output did not drain", channel);
             channel.close();
+            return;
+        }
+        if (expired) {
+            if (now - graceEnd >= 0) {
+                // The connection was told to end a whole idle timeout ago but still has not: its output is stuck
+                // behind a client that does not read.
+                log.debug("{}: closing a connection whose output did not drain", channel);
+                channel.close();
+            } else {
+                scheduleWithinWriteTimeout(graceEnd, now);
+            }
             return;
         }
         long deadline = deadline(now);
         if (now - deadline < 0) {
-            schedule(deadline, now);
+            scheduleWithinWriteTimeout(deadline, now);
             return;
         }
         expired = true;
         log.debug("{}: {} timeout", channel, phase);
-        schedule(now + idleNanos, now); // the grace for the pending responses to leave
+        graceEnd = now + idleNanos; // the grace for the pending responses to leave
+        scheduleWithinWriteTimeout(graceEnd, now);
         expiry.expired(phase, partial);
     }
 
@@ -245,6 +275,11 @@ final class ConnectionTimer implements Runnable {
         }
     }
 
+    /** Schedules the task at {@code deadline}, or earlier at the write deadline while the output is blocked. */
+    private void scheduleWithinWriteTimeout(long deadline, long now) {
+        schedule(blocked ? earliest(deadline, blockedSince + writeNanos) : deadline, now);
+    }
+
     private void schedule(long deadline, long now) {
         if (task != null) {
             task.cancel(false);
@@ -255,5 +290,9 @@ final class ConnectionTimer implements Runnable {
 
     private static long latest(long a, long b) {
         return a - b > 0 ? a : b;
+    }
+
+    private static long earliest(long a, long b) {
+        return a - b < 0 ? a : b;
     }
 }

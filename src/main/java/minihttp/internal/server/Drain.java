@@ -47,6 +47,11 @@ public final class Drain {
         }
     }
 
+    /** The connection served on {@code channel}, or null; for tests. */
+    public static HttpConnection connectionOf(Channel channel) {
+        return channel.attr(CONNECTION).get();
+    }
+
     public int openConnections() {
         return channels.size();
     }

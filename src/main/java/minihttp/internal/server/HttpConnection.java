@@ -3,8 +3,11 @@ package minihttp.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.Arrays;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
@@ -42,6 +45,11 @@ import minihttp.service.Service;
  * pauses reading through the channel's auto-read, as reactor-netty itself does when its receiver lags: the
  * body's demand is not the pipeline's (reads keep coming to decode the body), so no operator could carry it.
  *
+ * <p>What a connection holds of its output is bounded in bytes: the decoding of a read stops once the output
+ * encoded and not yet taken by the socket passes {@link #OUTPUT_BUDGET}, whatever the number of reads behind it.
+ * The rest of the read stays in the decoder, reading pauses ({@link WriteGate} holds it), and once the output
+ * has drained the gate hands the connection an empty read that decodes more, through the same composition.
+ *
  * <p>The connection's lifecycle hangs off the same composition: a deadline ({@link ConnectionTimer}), a graceful
  * shutdown ({@link Drain}) or the client's half-close ({@link HalfClose}, behind its last read) ends the inbound,
  * which lets the batches already read go out before the send completes (a request left unfinished by a deadline
@@ -57,6 +65,19 @@ public final class HttpConnection {
      * that a client which does not read its responses makes the server hold only a few batches.
      */
     private static final int BATCHES_AHEAD = 4;
+    /**
+     * Output a connection may queue before its channel turns unwritable (and the connection pauses its reads),
+     * and the level it must drain to before reading resumes. Netty's defaults, stated because backpressure rests on them.
+     */
+    public static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /**
+     * The output a connection may hold, encoded and not yet taken by the socket, before it stops decoding: the
+     * write buffer's high water mark, so that the channel turns unwritable when decoding stops and tells when it
+     * has drained. It holds at most this plus one response, whatever the size of the reads behind it.
+     */
+    public static final int OUTPUT_BUDGET = WRITE_BUFFER_WATER_MARK.high();
+    private static final AtomicLongFieldUpdater<HttpConnection> OUTPUT_TAKEN =
+            AtomicLongFieldUpdater.newUpdater(HttpConnection.class, "outputTaken");
     private static final Mono<Response> NOT_IMPLEMENTED =
             Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method\n"));
     /** The server is no proxy: CONNECT, whatever its target, is not for services to answer. */
@@ -80,10 +101,19 @@ public final class HttpConnection {
     private final Connection connection;
     private final ConnectionTimer timer;
     private final WriteGate gate;
+    private final AutoRead reads;
     /** The last batch with responses: a graceful shutdown makes its last response say {@code Connection: close}. */
     private Batch lastBatch;
     /** A deadline passed with a request unfinished: it is answered with 408 after the pending responses. */
     private boolean timedOut;
+    /** The output encoded by the reads so far, in bytes; event loop. */
+    private long outputEncoded;
+    /** Of it, what the send has taken: written by its map, one thread at a time (release store, see send). */
+    private volatile long outputTaken;
+    /** The last read stopped at the output budget with bytes left to decode; written on the event loop. */
+    private volatile boolean decodingStopped;
+    /** A {@link WriteGate#DECODE_MORE} read is on its way; event loop. */
+    private boolean decodeMoreSent;
 
     private HttpConnection(Service service, Limits limits, ByteBufAllocator alloc, Connection connection,
                            Timeouts timeouts) {
@@ -92,8 +122,9 @@ public final class HttpConnection {
         this.connection = connection;
         Channel channel = connection.channel();
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
-        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, new AutoRead(channel, timer));
-        this.gate = new WriteGate(channel, timer::outputDrained);
+        this.gate = new WriteGate(channel, timer::outputBlocked, this::outputDrained);
+        this.reads = new AutoRead(channel, gate, timer);
+        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads);
     }
 
     /** The handler reactor-netty runs for each accepted connection. */
@@ -119,7 +150,7 @@ public final class HttpConnection {
                 })
                 .concatWith(Mono.fromSupplier(connection::onInboundEnd))
                 .concatMap(connection::output, BATCHES_AHEAD)
-                .map(Batch::takeOutput);
+                .map(connection::send);
         connection.start(drain);
         // The discard hook is context, which the send passes up to concatMap: set on the send's Mono, it costs
         // nothing per read, where doOnDiscard on the batches would add an operator to every read's path.
@@ -145,10 +176,12 @@ public final class HttpConnection {
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
     private Batch onRead(ByteBuf in) {
         int bytes = in.readableBytes();
-        Batch batch = new Batch(alloc, bytes);
+        decodeMoreSent = false;
+        Batch batch = new Batch(alloc, in == WriteGate.DECODE_MORE ? OUTPUT_BUDGET : bytes);
         decoder.feed(in);
+        long room = OUTPUT_BUDGET - outputHeld();
         DecodedRequest request;
-        while (!batch.last() && (request = decoder.poll()) != null) {
+        while (!batch.last() && batch.encodedBytes() <= room && (request = decoder.poll()) != null) {
             ConnectionHeader connection = ConnectionHeader.answering(request);
             if (request.method() != Method.GET || request.isBodyStreamed()) {
                 unusual(request, connection, batch);
@@ -156,7 +189,8 @@ public final class HttpConnection {
             }
             answer(call(request), connection, batch);
         }
-        if (!batch.last()) {
+        boolean overBudget = !batch.last() && batch.encodedBytes() > room;
+        if (!batch.last() && !overBudget) {
             if (decoder.failed()) {
                 HttpStatus status = decoder.errorStatus();
                 if (status != null) {
@@ -170,9 +204,55 @@ public final class HttpConnection {
                 batch.continueInterim();
             }
         }
-        decoder.endRead();
+        decoder.endRead(); // keeps what is left of the read when it stopped at the budget
+        outputEncoded += batch.countOutput();
+        if (overBudget != decodingStopped) {
+            decodingStopped = overBudget;
+            reads.holdForOutput(overBudget); // in onNext, where reactor-netty sets auto-read after us
+        }
         afterRead(batch, bytes);
         return batch;
+    }
+
+    /** The output encoded and not yet taken by the socket: in batches not yet sent, and in the channel. Event loop. */
+    private long outputHeld() {
+        ChannelOutboundBuffer outbound = connection.channel().unsafe().outboundBuffer();
+        long unsent = outputEncoded - outputTaken;
+        return outbound == null ? unsent : unsent + outbound.totalPendingWriteBytes();
+    }
+
+    /** For tests: the output encoded and not yet handed to the channel. */
+    public long outputQueued() {
+        return outputEncoded - outputTaken;
+    }
+
+    /**
+     * The send's map: takes the batch's output and uncounts it. Reactor calls it one batch at a time, so a release
+     * store suffices (a plain store on x86, where a volatile one would cost a fence per batch).
+     */
+    private ByteBuf send(Batch batch) {
+        int counted = batch.takeCountedOutput();
+        if (counted != 0) {
+            OUTPUT_TAKEN.lazySet(this, outputTaken + counted);
+        }
+        if (decodingStopped) {
+            connection.channel().eventLoop().execute(this::decodeMoreIfRoom);
+        }
+        return batch.takeOutput();
+    }
+
+    /** The channel drained below the low water mark; event loop. */
+    private void outputDrained() {
+        timer.outputDrained();
+        decodeMoreIfRoom();
+    }
+
+    /** Decoding stopped at the budget and the output has drained back under it: decode more. Event loop. */
+    private void decodeMoreIfRoom() {
+        if (decodingStopped && !decodeMoreSent && outputHeld() <= OUTPUT_BUDGET) {
+            decodeMoreSent = true;
+            gate.decodeMore();
+        }
     }
 
     /** Tells the timer what the connection waits for now, and notes the batch a shutdown would close. */
@@ -188,6 +268,9 @@ public final class HttpConnection {
     }
 
     private ConnectionTimer.Phase phase() {
+        if (decodingStopped) {
+            return ConnectionTimer.Phase.IDLE; // the bytes kept are requests waiting for the client to read
+        }
         if (decoder.readingBody()) {
             return ConnectionTimer.Phase.BODY;
         }
@@ -313,32 +396,54 @@ public final class HttpConnection {
     }
 
     /**
-     * Pauses and resumes reading for a streamed body's backpressure, and tells the timer, which does not count
-     * the pause against the client; called from any thread.
+     * Pauses and resumes reading, for a streamed body's backpressure (from any thread) and for the output budget
+     * (on the event loop): reads go on when neither holds them. The timer does not count a body's pause against
+     * its client.
      */
     private static final class AutoRead implements ReadControl {
         private final Channel channel;
+        private final WriteGate gate;
         private final ConnectionTimer timer;
+        private boolean bodyPaused;   // event loop
+        private boolean outputPaused; // event loop
 
-        AutoRead(Channel channel, ConnectionTimer timer) {
+        AutoRead(Channel channel, WriteGate gate, ConnectionTimer timer) {
             this.channel = channel;
+            this.gate = gate;
             this.timer = timer;
         }
 
         @Override
         public void pauseReads() {
             onEventLoop(() -> {
-                channel.config().setAutoRead(false);
+                bodyPaused = true;
                 timer.bodyPaused();
+                update();
             });
         }
 
         @Override
         public void resumeReads() {
             onEventLoop(() -> {
+                bodyPaused = false;
                 timer.bodyResumed();
-                channel.config().setAutoRead(true); // also starts a read at once
+                update();
             });
+        }
+
+        /** Holds reads while the output is over its budget; event loop. */
+        void holdForOutput(boolean hold) {
+            outputPaused = hold;
+            update();
+        }
+
+        private void update() {
+            boolean read = !bodyPaused && !outputPaused;
+            gate.holdReads(!read);
+            channel.config().setAutoRead(read);
+            if (read) {
+                channel.read(); // reads at once, also when auto-read was on already (a read held by the gate)
+            }
         }
 
         private void onEventLoop(Runnable task) {

@@ -1,38 +1,52 @@
 package minihttp.internal.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
  * Holds a connection's next batch back while its channel is over the write buffer's high water mark, and lets
- * it go when the channel drains below the low water mark.
+ * it go when the channel drains below the low water mark; holds the channel's reads while the connection's
+ * output is over its budget.
  *
  * <p>This is the read side of backpressure: {@code concatMap} asks for the next read only when the batch before
  * it has gone out, so while a batch waits here the connection reads nothing more (reactor-netty's
- * {@code FluxReceive} turns auto-read off when it has no demand), and what the server holds for a client that
- * does not read is bounded by the water mark plus a few batches. Without it, reactor-netty's send accepts up
- * to 128 batches ahead of the socket, however large.
+ * {@code FluxReceive} turns auto-read off when it has no demand). Without it, reactor-netty's send accepts up
+ * to 128 batches ahead of the socket, however large. The decoding of a read stops at the connection's output
+ * budget (see {@link HttpConnection}); then the reads are held here, and {@link #decodeMore()} later hands the
+ * connection a read without bytes, so that it decodes what it kept.
  *
  * <p>It is a channel handler because writability changes reach reactor-netty only through a protected method
- * of its {@code ChannelOperations}; this tiny handler passes the event on after noting it.
+ * of its {@code ChannelOperations}, and because reactor-netty turns auto-read back on whenever its subscriber
+ * asks for more: a read request that passes here while reads are held would read past the budget.
  */
-final class WriteGate extends ChannelInboundHandlerAdapter {
+final class WriteGate extends ChannelDuplexHandler {
 
     /** The name of the handler in the pipeline. */
     static final String NAME = "minihttp.writeGate";
+    /**
+     * The read that {@link #decodeMore()} passes on: no bytes, so the decoder goes on with those it kept. Not
+     * {@code Unpooled.EMPTY_BUFFER}, which reactor-netty drops; unreleasable, as reactor-netty releases each read.
+     */
+    static final ByteBuf DECODE_MORE = Unpooled.unreleasableBuffer(Unpooled.EMPTY_BUFFER);
 
     private final Channel channel;
+    private final Runnable onBlocked;
     private final Runnable onDrained;
     /** The batch that waits for the channel to drain, if any; at most one, since concatMap runs one at a time. */
     private volatile Sinks.Empty<Void> waiting;
+    private ChannelHandlerContext context;
+    private boolean readsHeld; // event loop
 
-    WriteGate(Channel channel, Runnable onDrained) {
+    /** {@code onBlocked} and {@code onDrained} run on the event loop when the channel turns unwritable and back. */
+    WriteGate(Channel channel, Runnable onBlocked, Runnable onDrained) {
         this.channel = channel;
+        this.onBlocked = onBlocked;
         this.onDrained = onDrained;
     }
 
@@ -49,11 +63,37 @@ final class WriteGate extends ChannelInboundHandlerAdapter {
         return sink.asMono().thenMany(Flux.defer(batch::done)).doOnCancel(batch::discard);
     }
 
+    /** Holds the channel's reads, or lets them go again (the caller turns auto-read back on). Event loop. */
+    void holdReads(boolean hold) {
+        readsHeld = hold;
+    }
+
+    /** Hands the connection {@link #DECODE_MORE}, as if it were read. Event loop. */
+    void decodeMore() {
+        if (context != null && channel.isActive()) {
+            context.fireChannelRead(DECODE_MORE);
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (!readsHeld) {
+            ctx.read();
+        }
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            onDrained.run();
             release();
+            onDrained.run();
+        } else {
+            onBlocked.run();
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -1,0 +1,157 @@
+package minihttp.server;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static minihttp.server.EndToEndTest.assertPlaintext;
+import static minihttp.server.EndToEndTest.get;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.ResourceLeakDetector;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import minihttp.internal.server.HttpConnection;
+import minihttp.internal.server.Drain;
+
+/**
+ * Many clients that pipeline requests in blocks of a thousand on a socket with a small receive buffer and never
+ * read: each one costs the server a bounded number of bytes (the output budget, not a number of reads' worth of
+ * responses), and a bystander's requests are still answered promptly. {@code -Phostile} runs it with 200 clients.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipelineFloodTest {
+
+    private static final boolean HOSTILE = Boolean.getBoolean("minihttp.hostile");
+    private static final int CLIENTS = HOSTILE ? 200 : 16;
+    private static final int REQUESTS_PER_BLOCK = 1_000;
+    private static final int CLIENT_RECEIVE_BUFFER = 4 * 1024;
+    private static final byte[] BLOCK = block();
+    /** Unsent output a connection may hold: the budget, the response that crossed it, and Netty's entry overhead. */
+    private static final long MAX_HELD_OUTPUT = HttpConnection.OUTPUT_BUDGET + 4 * 1024;
+    /**
+     * What the server's allocator may grow by per flooding client: its output, the rest of one read kept for later
+     * and the read buffers, with the pool's rounding; before the budget, each client cost about 1.5 MB.
+     */
+    private static final long MAX_MEMORY_PER_CLIENT = 512 * 1024;
+    private static final long BYSTANDER_MAX_MS = 500;
+
+    private HttpServer.Running server;
+    private final OpenedClients closeables = new OpenedClients();
+    private ExecutorService writers;
+
+    /** As in BackpressureTest: the paranoid level would make the server the bottleneck, not the design. */
+    @BeforeEach
+    void simpleLeakDetection() {
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        closeables.closeAll();
+        if (writers != null) {
+            writers.shutdownNow();
+            writers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        if (server != null) {
+            server.close();
+        }
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+    }
+
+    @Test
+    void clientsThatPipelineAndNeverReadCostTheOutputBudgetEach() throws Exception {
+        server = HttpServer.create().port(0).threads(1).handle(EndToEndTest.testService()).bind();
+        ByteBufAllocatorMetric memory = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
+        long memoryBefore = memory.usedDirectMemory() + memory.usedHeapMemory();
+        RawClient bystander = closeables.add(new RawClient(server.port()));
+        bystander.write(get("/plaintext"));
+        assertPlaintext(bystander.read());
+        writers = Executors.newFixedThreadPool(CLIENTS);
+        AtomicLong written = new AtomicLong();
+        for (int i = 0; i < CLIENTS; i++) {
+            Socket flood = closeables.add(new Socket());
+            flood.setReceiveBufferSize(CLIENT_RECEIVE_BUFFER);
+            flood.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            writers.submit(() -> floodUntilClosed(flood.getOutputStream(), written));
+        }
+        awaitStalled(written);
+        long maxHeld = 0;
+        long maxMemory = 0;
+        long[] latencies = new long[40];
+        for (int i = 0; i < latencies.length; i++) {
+            Thread.sleep(50);
+            for (Channel ch : server.channels()) {
+                maxHeld = Math.max(maxHeld, heldOutput(ch));
+            }
+            maxMemory = Math.max(maxMemory, memory.usedDirectMemory() + memory.usedHeapMemory() - memoryBefore);
+            long t = System.nanoTime();
+            bystander.write(get("/plaintext"));
+            assertPlaintext(bystander.read());
+            latencies[i] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
+        }
+        System.err.println("bystander latencies, ms: " + Arrays.toString(latencies));
+        Arrays.sort(latencies);
+        System.err.printf("pipeline flood: %d clients; max held output %d bytes; memory +%d bytes; bystander "
+                        + "median %d ms, max %d ms%n", CLIENTS, maxHeld, maxMemory, latencies[latencies.length / 2],
+                latencies[latencies.length - 1]);
+        assertTrue(maxHeld <= MAX_HELD_OUTPUT, "a connection held " + maxHeld + " bytes of output");
+        assertTrue(maxMemory <= CLIENTS * MAX_MEMORY_PER_CLIENT, "server memory grew by " + maxMemory + " bytes");
+        assertTrue(latencies[latencies.length - 1] < BYSTANDER_MAX_MS,
+                "the bystander waited " + latencies[latencies.length - 1] + " ms");
+    }
+
+    /** What one connection holds of its output, encoded and not yet taken by the socket. */
+    private static long heldOutput(Channel ch) {
+        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        long outbound = out == null ? 0 : out.totalPendingWriteBytes();
+        HttpConnection connection = Drain.connectionOf(ch);
+        return outbound + (connection == null ? 0 : connection.outputQueued());
+    }
+
+    /**
+     * Waits until the clients cannot write any more: until then the kernel's socket buffers take the responses,
+     * and the server is busy answering at full speed, not holding.
+     */
+    private static void awaitStalled(AtomicLong written) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long before = -1;
+        while (written.get() != before && System.nanoTime() < deadline) {
+            before = written.get();
+            Thread.sleep(500);
+        }
+    }
+
+    private static Void floodUntilClosed(OutputStream out, AtomicLong written) {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                out.write(BLOCK);
+                written.addAndGet(BLOCK.length);
+            }
+        } catch (Exception closed) {
+            // the test ended and closed the socket
+        }
+        return null;
+    }
+
+    private static byte[] block() {
+        byte[] request = get("/plaintext").getBytes(ISO_8859_1);
+        byte[] block = new byte[request.length * REQUESTS_PER_BLOCK];
+        for (int i = 0; i < REQUESTS_PER_BLOCK; i++) {
+            System.arraycopy(request, 0, block, i * request.length, request.length);
+        }
+        return block;
+    }
+}
