@@ -6,13 +6,27 @@ package minihttp.http;
  */
 public final class BodyException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
+    /** The status to answer the request with. */
     private final HttpStatus status;
 
+    /**
+     * A body that ended with {@code status}.
+     *
+     * @param status the status to answer the request with
+     * @param message what went wrong, for the response body
+     */
     public BodyException(HttpStatus status, String message) {
         super(message, null, false, false);
         this.status = status;
     }
 
+    /**
+     * The status the server answers the request with.
+     *
+     * @return the status
+     */
     public HttpStatus status() {
         return status;
     }

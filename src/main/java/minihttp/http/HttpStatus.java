@@ -2,24 +2,40 @@ package minihttp.http;
 
 import minihttp.service.Service;
 
-/** An HTTP status with its status line precomputed as bytes; the common ones are constants. */
+/** An HTTP status: a code and its reason phrase; the common ones are constants. */
 public final class HttpStatus {
 
+    /** 100: the client may send the request body. */
     public static final HttpStatus CONTINUE = new HttpStatus(100, "Continue");
+    /** 200: success. */
     public static final HttpStatus OK = new HttpStatus(200, "OK");
+    /** 201: a resource was created. */
     public static final HttpStatus CREATED = new HttpStatus(201, "Created");
+    /** 204: success, no body. */
     public static final HttpStatus NO_CONTENT = new HttpStatus(204, "No Content");
+    /** 400: malformed request. */
     public static final HttpStatus BAD_REQUEST = new HttpStatus(400, "Bad Request");
+    /** 404: no such resource. */
     public static final HttpStatus NOT_FOUND = new HttpStatus(404, "Not Found");
+    /** 405: the resource does not support the method. */
     public static final HttpStatus METHOD_NOT_ALLOWED = new HttpStatus(405, "Method Not Allowed");
+    /** 408: the request did not arrive in time. */
     public static final HttpStatus REQUEST_TIMEOUT = new HttpStatus(408, "Request Timeout");
+    /** 413: the request body is too large. */
     public static final HttpStatus CONTENT_TOO_LARGE = new HttpStatus(413, "Content Too Large");
+    /** 414: the request target is too long. */
     public static final HttpStatus URI_TOO_LONG = new HttpStatus(414, "URI Too Long");
+    /** 417: an {@code Expect} the server cannot meet. */
     public static final HttpStatus EXPECTATION_FAILED = new HttpStatus(417, "Expectation Failed");
+    /** 431: the header fields are too large. */
     public static final HttpStatus HEADERS_TOO_LARGE = new HttpStatus(431, "Request Header Fields Too Large");
+    /** 500: the service failed. */
     public static final HttpStatus INTERNAL_SERVER_ERROR = new HttpStatus(500, "Internal Server Error");
+    /** 501: the method is not supported. */
     public static final HttpStatus NOT_IMPLEMENTED = new HttpStatus(501, "Not Implemented");
+    /** 503: the service cannot answer now. */
     public static final HttpStatus SERVICE_UNAVAILABLE = new HttpStatus(503, "Service Unavailable");
+    /** 505: the HTTP version is not supported. */
     public static final HttpStatus VERSION_NOT_SUPPORTED = new HttpStatus(505, "HTTP Version Not Supported");
 
     private static final HttpStatus[] KNOWN = {
@@ -39,7 +55,13 @@ public final class HttpStatus {
         this.reason = reason;
     }
 
-    /** The constant for a known code, or a new status with the given reason phrase. */
+    /**
+     * The constant for a known code, or a new status with the given reason phrase.
+     *
+     * @param code the three-digit code
+     * @param reason the reason phrase, used when the code is not a known one
+     * @return the status
+     */
     public static HttpStatus of(int code, String reason) {
         for (HttpStatus known : KNOWN) {
             if (known.code == code) {
@@ -52,16 +74,25 @@ public final class HttpStatus {
         return new HttpStatus(code, reason);
     }
 
-    /** The three-digit code. */
+    /**
+     * The code.
+     *
+     * @return the three-digit code
+     */
     public int code() {
         return code;
     }
 
-    /** The reason phrase. */
+    /**
+     * The reason phrase.
+     *
+     * @return the reason phrase
+     */
     public String reason() {
         return reason;
     }
 
+    /** {@code code reason}, e.g. {@code 404 Not Found}. */
     @Override
     public String toString() {
         return code + " " + reason;

@@ -15,81 +15,122 @@ import minihttp.service.Service;
  */
 public interface Request {
 
-    /** The method, {@link Method#OTHER} for one this server does not know. */
+    /** {@return the method, {@link Method#OTHER} for one this server does not know} */
     Method method();
 
-    /** The method as sent, e.g. for {@link Method#OTHER}. */
+    /** {@return the method as sent, e.g. for {@link Method#OTHER}} */
     String methodName();
 
-    /** {@code true} for HTTP/1.1, {@code false} for HTTP/1.0. */
+    /** {@return {@code true} for HTTP/1.1, {@code false} for HTTP/1.0} */
     boolean isHttp11();
 
-    /** Whether the request asked for {@code 100 Continue} before sending its body (HTTP/1.1 only). */
+    /** {@return whether the request asked for {@code 100 Continue} before sending its body (HTTP/1.1 only)} */
     boolean expectsContinue();
 
-    /** Whether the connection stays open after this request (its version and {@code Connection} header). */
+    /** {@return whether the connection stays open after this request (its version and {@code Connection} header)} */
     boolean keepAlive();
 
-    /** The request target as sent: path and query, or an absolute URI, or {@code *}. */
+    /** {@return the request target as sent: path and query, or an absolute URI, or {@code *}} */
     String uri();
 
     /**
      * The path of the request target, without the query, not percent-decoded; that of an absolute-form target
      * ({@code http://host/path}) too, where an empty path is {@code /} (RFC 9110 section 4.2.3).
+     *
+     * @return the path
      */
     String path();
 
-    /** Whether the path is exactly {@code path}, compared in place (ASCII). */
+    /**
+     * {@return whether the path is exactly {@code path}, compared in place (ASCII)}
+     *
+     * @param path the path to compare with
+     */
     boolean pathEquals(CharSequence path);
 
     /**
      * The host and port the request is for: the authority of an absolute-form target, which overrides the
      * {@code Host} header (RFC 9112 section 3.2.2), else the {@code Host} header, or {@code null} without one.
+     *
+     * @return the host and optional port, or {@code null}
      */
     String host();
 
-    /** The raw query string after {@code ?}, or {@code null} when there is none. */
+    /** {@return the raw query string after {@code ?}, or {@code null} when there is none} */
     String query();
 
-    /** The first value of the query parameter {@code name}, percent-decoded, or {@code null}. */
+    /**
+     * {@return the first value of the query parameter {@code name}, percent-decoded, or {@code null}}
+     *
+     * @param name the parameter's name, as sent
+     */
     String queryParam(String name);
 
-    /** The number of header fields, in the order received. */
+    /** {@return the number of header fields, in the order received} */
     int headerCount();
 
-    /** The name of header field {@code index}, as sent. */
+    /**
+     * {@return the name of header field {@code index}, as sent}
+     *
+     * @param index from 0 to {@link #headerCount()} - 1
+     */
     String headerName(int index);
 
-    /** The value of header field {@code index}, without surrounding whitespace. */
+    /**
+     * {@return the value of header field {@code index}, without surrounding whitespace}
+     *
+     * @param index from 0 to {@link #headerCount()} - 1
+     */
     String headerValue(int index);
 
-    /** Whether a header named {@code name} (any case) is present; allocates nothing. */
+    /**
+     * {@return whether a header named {@code name} (any case) is present; allocates nothing}
+     *
+     * @param name the field name, in any case
+     */
     boolean hasHeader(CharSequence name);
 
-    /** The value of the first header named {@code name} (any case), or {@code null}. */
+    /**
+     * {@return the value of the first header named {@code name} (any case), or {@code null}}
+     *
+     * @param name the field name, in any case
+     */
     String header(CharSequence name);
 
-    /** Whether the first header named {@code name} has exactly the value {@code value}, ignoring case. */
+    /**
+     * {@return whether the first header named {@code name} has exactly the value {@code value}, ignoring case}
+     *
+     * @param name the field name, in any case
+     * @param value the value to compare with, in any case
+     */
     boolean headerEquals(CharSequence name, CharSequence value);
 
     /**
      * The aggregated body as a read-only view, valid as long as the request; empty when there is no body.
      * Fails for a streamed body: read that from {@link #bodyStream()}.
+     *
+     * @return a read-only view of the body
      */
     ByteBuf body();
 
-    /** The aggregated body decoded with {@code charset}. */
+    /**
+     * {@return the aggregated body decoded with {@code charset}}
+     *
+     * @param charset the body's character set
+     */
     String bodyAsString(Charset charset);
 
-    /** The declared {@code Content-Length}, or -1 when there is none (no body, or a chunked one). */
+    /** {@return the declared {@code Content-Length}, or -1 when there is none (no body, or a chunked one)} */
     long contentLength();
 
-    /** Whether the body is sent with the chunked transfer coding. */
+    /** {@return whether the body is sent with the chunked transfer coding} */
     boolean isChunked();
 
     /**
      * Whether the body comes as a stream ({@link #bodyStream()}), because the service asked for it with
      * {@code Service#streamsBody}; if not, it is aggregated and {@link #body()} holds all of it.
+     *
+     * @return whether the body is streamed
      */
     boolean isBodyStreamed();
 
@@ -101,6 +142,8 @@ public interface Request {
      * returns; retain it to keep it longer (and release it then). Pieces never delivered are released by the
      * server. The stream fails with a {@link BodyException} when the body's framing turns out malformed or the
      * connection closes before its end.
+     *
+     * @return the body's pieces
      */
     Flux<ByteBuf> bodyStream();
 }

@@ -13,30 +13,51 @@ import minihttp.internal.codec.EncodedResponse;
  */
 public interface Response {
 
-    /** 200 with a {@code text/plain} body. */
+    /**
+     * 200 with a {@code text/plain} body.
+     *
+     * @param body the text, sent as UTF-8
+     * @return the response
+     */
     static Response text(String body) {
         return text(HttpStatus.OK, body);
     }
 
-    /** A {@code text/plain} body with the given status. */
+    /**
+     * A {@code text/plain} body with the given status.
+     *
+     * @param status the status
+     * @param body the text, sent as UTF-8
+     * @return the response
+     */
     static Response text(HttpStatus status, String body) {
         return status(status).contentType("text/plain").body(body);
     }
 
-    /** 200 with an {@code application/json} body. */
+    /**
+     * 200 with an {@code application/json} body.
+     *
+     * @param body the JSON text, sent as UTF-8
+     * @return the response
+     */
     static Response json(String body) {
         return status(HttpStatus.OK).contentType("application/json").body(body);
     }
 
-    /** Starts a response with the given status. */
+    /**
+     * Starts a response with the given status.
+     *
+     * @param status the status
+     * @return a builder for its headers and body
+     */
     static Builder status(HttpStatus status) {
         return new Builder(status);
     }
 
-    /** The status. */
+    /** {@return the status} */
     HttpStatus status();
 
-    /** The body length in bytes, as sent in {@code Content-Length}. */
+    /** {@return the body length in bytes, as sent in {@code Content-Length}} */
     int contentLength();
 
     /** Releases a ByteBuf body that will not be written after all. */
@@ -45,6 +66,8 @@ public interface Response {
     /**
      * This response as the answer to HEAD: the same status and headers, {@code Content-Length} included, and no
      * body (RFC 9110 section 9.3.2). A ByteBuf body is released.
+     *
+     * @return the same response without its body
      */
     Response withoutBody();
 
@@ -57,7 +80,13 @@ public interface Response {
             this.status = status;
         }
 
-        /** Adds a header; names and values with CR or LF are refused, as they would split the response. */
+        /**
+         * Adds a header; names and values with CR or LF are refused, as they would split the response.
+         *
+         * @param name the field name
+         * @param value the field value
+         * @return this builder
+         */
         public Builder header(CharSequence name, CharSequence value) {
             checkNoLineBreak(name);
             checkNoLineBreak(value);
@@ -68,23 +97,52 @@ public interface Response {
             return this;
         }
 
+        /**
+         * Sets {@code Content-Type}.
+         *
+         * @param contentType the media type, e.g. {@code text/html; charset=utf-8}
+         * @return this builder
+         */
         public Builder contentType(String contentType) {
             return header("Content-Type", contentType);
         }
 
+        /**
+         * Completes the response with a body of bytes.
+         *
+         * @param body the body, copied
+         * @return the response
+         */
         public Response body(byte[] body) {
             return new EncodedResponse(status, headers, body, null); // copied into the tail
         }
 
+        /**
+         * Completes the response with a text body.
+         *
+         * @param body the body, sent as UTF-8
+         * @return the response
+         */
         public Response body(String body) {
             return new EncodedResponse(status, headers, body.getBytes(StandardCharsets.UTF_8), null);
         }
 
-        /** Takes ownership of {@code body}: the response releases it once written. */
+        /**
+         * Completes the response with a ByteBuf body, taking ownership of it: the response releases it once
+         * written.
+         *
+         * @param body the body, released once written
+         * @return the response
+         */
         public Response body(ByteBuf body) {
             return new EncodedResponse(status, headers, null, body);
         }
 
+        /**
+         * Completes the response with no body ({@code Content-Length: 0}).
+         *
+         * @return the response
+         */
         public Response empty() {
             return new EncodedResponse(status, headers, new byte[0], null);
         }

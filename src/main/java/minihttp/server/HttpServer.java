@@ -67,6 +67,8 @@ public final class HttpServer {
     /**
      * A server for 127.0.0.1 on an ephemeral port, one event loop per core on the {@link Transport#auto()}
      * transport, one shared listening socket, TCP_NODELAY, kernel-sized socket buffers, default limits, no TLS.
+     *
+     * @return the server's settings, to refine and {@link #bind}
      */
     public static HttpServer create() {
         return new HttpServer();
@@ -91,20 +93,36 @@ public final class HttpServer {
         return c;
     }
 
+    /**
+     * The address to listen on (default 127.0.0.1).
+     *
+     * @param host a host name or IP address
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer host(String host) {
         HttpServer c = copy();
         c.host = Objects.requireNonNull(host);
         return c;
     }
 
-    /** The port to listen on; 0 picks a free one. */
+    /**
+     * The port to listen on; 0 picks a free one.
+     *
+     * @param port the port
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer port(int port) {
         HttpServer c = copy();
         c.port = requirePort(port);
         return c;
     }
 
-    /** The number of event loops; 1 serves everything, accepting included, on one thread. */
+    /**
+     * The number of event loops; 1 serves everything, accepting included, on one thread.
+     *
+     * @param threads at least 1
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer threads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
@@ -114,33 +132,60 @@ public final class HttpServer {
         return c;
     }
 
+    /**
+     * What a client may send before it gets an error status instead.
+     *
+     * @param limits the limits
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer limits(Limits limits) {
         HttpServer c = copy();
         c.limits = Objects.requireNonNull(limits);
         return c;
     }
 
+    /**
+     * The service that answers every request.
+     *
+     * @param service the service, often a {@link minihttp.service.Router}
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer handle(Service service) {
         HttpServer c = copy();
         c.service = Objects.requireNonNull(service);
         return c;
     }
 
-    /** The I/O transport of the event loops; {@link #bind} fails if it is not available here. */
+    /**
+     * The I/O transport of the event loops; {@link #bind} fails if it is not available here.
+     *
+     * @param transport the transport
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer transport(Transport transport) {
         HttpServer c = copy();
         c.transport = Objects.requireNonNull(transport);
         return c;
     }
 
-    /** One listening socket per event loop with SO_REUSEPORT (thread-per-core), instead of one shared socket. */
+    /**
+     * One listening socket per event loop with SO_REUSEPORT (thread-per-core), instead of one shared socket.
+     *
+     * @param reusePort whether to use SO_REUSEPORT
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer reusePort(boolean reusePort) {
         HttpServer c = copy();
         c.reusePort = reusePort;
         return c;
     }
 
-    /** The accept queue length of each listening socket (SO_BACKLOG; the kernel caps it at somaxconn). */
+    /**
+     * The accept queue length of each listening socket (SO_BACKLOG; the kernel caps it at somaxconn).
+     *
+     * @param backlog the queue length
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer backlog(int backlog) {
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be at least 1");
@@ -150,95 +195,160 @@ public final class HttpServer {
         return c;
     }
 
-    /** TCP_NODELAY on accepted connections: on by default, as each batch is one write that should leave now. */
+    /**
+     * TCP_NODELAY on accepted connections: on by default, as each batch is one write that should leave now.
+     *
+     * @param noDelay whether to set TCP_NODELAY
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer noDelay(boolean noDelay) {
         HttpServer c = copy();
         c.noDelay = noDelay;
         return c;
     }
 
-    /** SO_RCVBUF in bytes for accepted connections (set on the listener too, for the TCP window); 0: kernel. */
+    /**
+     * SO_RCVBUF for accepted connections (set on the listener too, for the TCP window).
+     *
+     * @param bytes the size in bytes, or {@link #OS_DEFAULT}
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer receiveBuffer(int bytes) {
         HttpServer c = copy();
         c.receiveBuffer = requireBufferSize(bytes);
         return c;
     }
 
-    /** SO_SNDBUF in bytes for accepted connections; 0 leaves it to the kernel. */
+    /**
+     * SO_SNDBUF for accepted connections.
+     *
+     * @param bytes the size in bytes, or {@link #OS_DEFAULT}
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer sendBuffer(int bytes) {
         HttpServer c = copy();
         c.sendBuffer = requireBufferSize(bytes);
         return c;
     }
 
-    /** Serves HTTPS with these settings: on {@link #port} alone, or on {@link #tlsPort} next to plain HTTP. */
+    /**
+     * Serves HTTPS with these settings: on {@link #port} alone, or on {@link #tlsPort} next to plain HTTP.
+     *
+     * @param tls the certificate and engine
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer tls(Tls tls) {
         HttpServer c = copy();
         c.tls = Objects.requireNonNull(tls);
         return c;
     }
 
-    /** Serves HTTPS on this port (0: a free one) and plain HTTP on {@link #port}; needs {@link #tls}. */
+    /**
+     * Serves HTTPS on this port and plain HTTP on {@link #port}; needs {@link #tls}.
+     *
+     * @param tlsPort the HTTPS port; 0 picks a free one
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer tlsPort(int tlsPort) {
         HttpServer c = copy();
         c.tlsPort = requirePort(tlsPort);
         return c;
     }
 
-    /** All the timeouts at once; the methods below set one each. */
+    /**
+     * All the timeouts at once; the methods below set one each.
+     *
+     * @param timeouts the timeouts
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer timeouts(Timeouts timeouts) {
         HttpServer c = copy();
         c.timeouts = Objects.requireNonNull(timeouts);
         return c;
     }
 
-    /** How long a keep-alive connection may sit idle between requests. */
+    /**
+     * How long a keep-alive connection may sit idle between requests.
+     *
+     * @param idle a positive duration
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer idleTimeout(Duration idle) {
         return timeouts(timeouts.withIdle(idle));
     }
 
-    /** The deadline for a whole request head, from its first byte (from the accept for a connection's first). */
+    /**
+     * The deadline for a whole request head, from its first byte (from the accept for a connection's first).
+     *
+     * @param header a positive duration
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer headerTimeout(Duration header) {
         return timeouts(timeouts.withHeader(header));
     }
 
-    /** How long a request body may go without a read before the request is answered with 408. */
+    /**
+     * How long a request body may go without a read before the request is answered with 408.
+     *
+     * @param body a positive duration
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer bodyTimeout(Duration body) {
         return timeouts(timeouts.withBody(body));
     }
 
     /**
-     * The slowest a request body may arrive, in bytes per second averaged from its start, once {@code grace} has
-     * passed; a slower one is answered with 408. 0 turns the check off.
+     * The slowest a request body may arrive, averaged from its start once {@code grace} has passed; a slower one is
+     * answered with 408.
+     *
+     * @param bytesPerSecond the minimum in bytes per second; 0 turns the check off
+     * @param grace how long a body may arrive slower, from its start
+     * @return a copy of this server with the setting changed
      */
     public HttpServer minBodyRate(long bytesPerSecond, Duration grace) {
         return timeouts(timeouts.withMinBodyRate(bytesPerSecond, grace));
     }
 
-    /** How long output may stay over the write buffer's high water mark before the connection is closed. */
+    /**
+     * How long output may stay over the write buffer's high water mark before the connection is closed.
+     *
+     * @param write a positive duration
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer writeTimeout(Duration write) {
         return timeouts(timeouts.withWrite(write));
     }
 
-    /** How long a graceful shutdown waits for requests in flight before it closes their connections. */
+    /**
+     * How long a graceful shutdown waits for requests in flight before it closes their connections.
+     *
+     * @param shutdown a duration, zero or more
+     * @return a copy of this server with the setting changed
+     */
     public HttpServer shutdownTimeout(Duration shutdown) {
         return timeouts(timeouts.withShutdown(shutdown));
     }
 
+    /** {@return the timeouts} */
     public Timeouts timeouts() {
         return timeouts;
     }
 
+    /** {@return the number of event loops} */
     public int threads() {
         return threads;
     }
 
-    /** The name of the transport {@link #create()} uses by default here. */
+    /** {@return the name of the transport {@link #create()} uses by default here} */
     public static String transport() {
         return Transport.auto().label();
     }
 
-    /** Binds and starts serving; {@link Running#shutdown} (or {@link Running#close()}) stops it gracefully. */
+    /**
+     * Binds and starts serving; {@link Running#shutdown} (or {@link Running#close()}) stops it gracefully.
+     *
+     * @return the running server
+     */
     public Running bind() {
         Service handler = Objects.requireNonNull(service, "no service: call handle(service) first");
         if (tlsPort != NO_PORT && tls == null) {
@@ -362,41 +472,42 @@ public final class HttpServer {
             this.shutdownTimeout = shutdownTimeout;
         }
 
+        /** {@return the address listened on} */
         public String host() {
             return host;
         }
 
-        /** The port of the first listener: plain HTTP, or HTTPS when TLS is the only listener. */
+        /** {@return the port of the first listener: plain HTTP, or HTTPS when TLS is the only listener} */
         public int port() {
             return plainPort != NO_PORT ? plainPort : tlsPort;
         }
 
-        /** The plain HTTP port, or -1 when only HTTPS is served. */
+        /** {@return the plain HTTP port, or -1 when only HTTPS is served} */
         public int plainPort() {
             return plainPort;
         }
 
-        /** The HTTPS port, or -1 without TLS. */
+        /** {@return the HTTPS port, or -1 without TLS} */
         public int tlsPort() {
             return tlsPort;
         }
 
-        /** The transport the listening channels actually run on. */
+        /** {@return the transport the listening channels actually run on} */
         public Transport transport() {
             return transport;
         }
 
-        /** The TLS engine in use, or null without TLS. */
+        /** {@return the TLS engine in use, or null without TLS} */
         public Tls.Provider tlsProvider() {
             return tlsProvider;
         }
 
-        /** The SHA-256 fingerprint of the server certificate, or null without TLS. */
+        /** {@return the SHA-256 fingerprint of the server certificate, or null without TLS} */
         public String fingerprint() {
             return fingerprint;
         }
 
-        /** The listening channels: one per port, or one per loop and port with SO_REUSEPORT. */
+        /** {@return the listening channels: one per port, or one per loop and port with SO_REUSEPORT} */
         List<Channel> listeners() {
             return servers.stream().map(DisposableServer::channel).toList();
         }
@@ -404,6 +515,8 @@ public final class HttpServer {
         /**
          * The ready line, e.g. {@code listening on http://HOST:PORT (N event loops, TRANSPORT)}; with TLS
          * {@code https://} (or {@code http://HOST:P and https://HOST:Q}) and the provider and fingerprint.
+         *
+         * @return the line to print when the server is ready
          */
         public String readyLine() {
             StringBuilder sb = new StringBuilder("listening on ");
@@ -430,12 +543,12 @@ public final class HttpServer {
             }
         }
 
-        /** The open connections' channels, for tests that look at a connection's outbound buffer. */
+        /** {@return the open connections' channels, for tests that look at a connection's outbound buffer} */
         ChannelGroup channels() {
             return drain.channels();
         }
 
-        /** The connections open now. */
+        /** {@return the connections open now} */
         public int openConnections() {
             return drain.openConnections();
         }
@@ -443,8 +556,10 @@ public final class HttpServer {
         /**
          * Stops gracefully: stops accepting, lets every connection finish the requests it has read (the last
          * response of each says {@code Connection: close}), closes idle connections at once, and after
-         * {@code timeout} closes whatever is still open; then stops the event loops. Returns whether every
-         * connection finished within the deadline.
+         * {@code timeout} closes whatever is still open; then stops the event loops.
+         *
+         * @param timeout how long the connections may take to finish
+         * @return whether every connection finished within the deadline
          */
         public boolean shutdown(Duration timeout) {
             drain.start();

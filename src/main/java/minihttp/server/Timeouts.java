@@ -35,7 +35,17 @@ public record Timeouts(Duration idle, Duration header, Duration body, Duration s
     public static final Timeouts DEFAULT =
             new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10));
 
-    /** Checks that every duration is positive (shutdown: not negative) and the rate not negative. */
+    /**
+     * Checks that every duration is positive (shutdown: not negative) and the rate not negative.
+     *
+     * @param idle see {@link #idle()}
+     * @param header see {@link #header()}
+     * @param body see {@link #body()}
+     * @param shutdown see {@link #shutdown()}
+     * @param write see {@link #write()}
+     * @param minBodyRate see {@link #minBodyRate()}
+     * @param minBodyRateGrace see {@link #minBodyRateGrace()}
+     */
     public Timeouts {
         positive(idle, "idle");
         positive(header, "header");

@@ -38,10 +38,17 @@ public final class Tls {
     public enum Provider {
         /** OpenSSL when it loads on this machine, else the JDK. */
         AUTO,
+        /** BoringSSL through netty-tcnative (linux-x86_64). */
         OPENSSL,
+        /** The JDK's {@code SSLEngine}. */
         JDK;
 
-        /** Parses {@code auto}, {@code openssl} or {@code jdk}. */
+        /**
+         * Parses a provider name.
+         *
+         * @param name {@code auto}, {@code openssl} or {@code jdk}, in any case
+         * @return the provider
+         */
         public static Provider parse(String name) {
             try {
                 return valueOf(name.trim().toUpperCase(Locale.ROOT));
@@ -50,7 +57,7 @@ public final class Tls {
             }
         }
 
-        /** This choice made concrete on this machine; fails if OpenSSL is forced and does not load. */
+        /** {@return this choice made concrete on this machine; fails if OpenSSL is forced and does not load} */
         Provider resolve() {
             if (this == AUTO) {
                 return OpenSsl.isAvailable() ? OPENSSL : JDK;
@@ -86,6 +93,8 @@ public final class Tls {
     /**
      * A new self-signed certificate for localhost, 127.0.0.1 and ::1; clients must trust it explicitly. Needs
      * BouncyCastle ({@code org.bouncycastle:bcpkix-jdk18on}), an optional dependency of the library.
+     *
+     * @return the TLS settings
      */
     public static Tls selfSigned() {
         LocalhostCertificate generated;
@@ -102,7 +111,12 @@ public final class Tls {
 
     /**
      * A certificate chain and its private key from PEM files (PKCS#8 keys; PKCS#1 RSA and SEC1 EC keys too,
-     * through BouncyCastle). The files are read now, so that a bad path fails here rather than at the first client.
+     * through BouncyCastle). The files are read now, so that a bad path fails here rather than at the first
+     * client.
+     *
+     * @param certificateChain the PEM file of the chain, the server certificate first
+     * @param privateKey the PEM file of its private key
+     * @return the TLS settings
      */
     public static Tls pem(Path certificateChain, Path privateKey) {
         X509Certificate leaf = readLeaf(certificateChain);
@@ -115,22 +129,29 @@ public final class Tls {
         return tls;
     }
 
-    /** The same certificate with another TLS engine. */
+    /**
+     * Chooses the TLS engine.
+     *
+     * @param provider the engine
+     * @return the same certificate with another TLS engine
+     */
     public Tls provider(Provider provider) {
         return new Tls(certificate, keyMaterial, Objects.requireNonNull(provider));
     }
 
-    /** The TLS engine that will run: {@link Provider#OPENSSL} or {@link Provider#JDK}, never AUTO. */
+    /** {@return the TLS engine that will run: {@link Provider#OPENSSL} or {@link Provider#JDK}, never AUTO} */
     public Provider effectiveProvider() {
         return provider.resolve();
     }
 
-    /** The server certificate (the leaf of the chain). */
+    /** {@return the server certificate (the leaf of the chain)} */
     public X509Certificate certificate() {
         return certificate;
     }
 
-    /** SHA-256 of the server certificate's DER encoding, as colon-separated upper-case hex (openssl's format). */
+    /**
+     * {@return SHA-256 of the server certificate's DER encoding, as colon-separated upper-case hex (openssl's format)}
+     */
     public String fingerprint() {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
@@ -147,7 +168,7 @@ public final class Tls {
         }
     }
 
-    /** A new server {@link SslContext} for this certificate and engine, advertising http/1.1 by ALPN. */
+    /** {@return A new server {@link SslContext} for this certificate and engine, advertising http/1.1 by ALPN} */
     public SslContext sslContext() {
         SslProvider engine = effectiveProvider() == Provider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK;
         try {

@@ -23,12 +23,12 @@ public enum Transport {
         this.label = label;
     }
 
-    /** The name used on the command line and in the ready line. */
+    /** {@return the name used on the command line and in the ready line} */
     public String label() {
         return label;
     }
 
-    /** The first available of epoll, io_uring, nio. */
+    /** {@return the first available of epoll, io_uring, nio} */
     public static Transport auto() {
         for (Transport t : AUTO_ORDER) {
             if (t.isAvailable()) {
@@ -38,7 +38,12 @@ public enum Transport {
         return NIO;
     }
 
-    /** Parses {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}; {@code auto} resolves at once. */
+    /**
+     * Parses a transport name; {@code auto} resolves at once.
+     *
+     * @param name {@code auto}, {@code io_uring}, {@code epoll} or {@code nio}
+     * @return the transport
+     */
     public static Transport parse(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         if (n.equals("auto")) {
@@ -52,7 +57,7 @@ public enum Transport {
         throw new IllegalArgumentException("unknown transport '" + name + "' (auto, io_uring, epoll, nio)");
     }
 
-    /** Whether the native library loads here and the kernel allows it; NIO is always available. */
+    /** {@return whether the native library loads here and the kernel allows it; NIO is always available} */
     public boolean isAvailable() {
         return switch (this) {
             case IO_URING -> IoUring.isAvailable();
@@ -61,7 +66,7 @@ public enum Transport {
         };
     }
 
-    /** Why the transport is not available, or null when it is. */
+    /** {@return why the transport is not available, or null when it is} */
     public Throwable unavailabilityCause() {
         return switch (this) {
             case IO_URING -> IoUring.unavailabilityCause();
@@ -70,7 +75,7 @@ public enum Transport {
         };
     }
 
-    /** Fails with the reason when this transport cannot run here. */
+    /** {@return fails with the reason when this transport cannot run here} */
     public Transport requireAvailable() {
         if (!isAvailable()) {
             throw new IllegalStateException("transport " + label + " is not available here: "
@@ -79,7 +84,7 @@ public enum Transport {
         return this;
     }
 
-    /** The label, as on the command line. */
+    /** {@return the label, as on the command line} */
     @Override
     public String toString() {
         return label;

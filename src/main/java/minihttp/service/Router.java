@@ -29,10 +29,16 @@ public final class Router implements Service {
         this.routes = routes;
     }
 
+    /**
+     * Starts a router.
+     *
+     * @return an empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** Answers with the service routed for the request's method and path, 404 or 405 with {@code Allow}. */
     @Override
     public Mono<Response> call(Request request) {
         PathRoutes route = routeOf(request);
@@ -73,6 +79,14 @@ public final class Router implements Service {
 
         private Builder() {}
 
+        /**
+         * Routes {@code method} and {@code path} to {@code service}.
+         *
+         * @param method the method
+         * @param path the exact path, starting with {@code /}
+         * @param service the service
+         * @return this builder
+         */
         public Builder route(Method method, String path, Service service) {
             if (!path.startsWith("/") || !path.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
                 throw new IllegalArgumentException("path must start with / and be visible ASCII: " + path);
@@ -81,14 +95,33 @@ public final class Router implements Service {
             return this;
         }
 
+        /**
+         * Routes GET (and HEAD) requests for {@code path} to {@code service}.
+         *
+         * @param path the exact path, starting with {@code /}
+         * @param service the service
+         * @return this builder
+         */
         public Builder get(String path, Service service) {
             return route(Method.GET, path, service);
         }
 
+        /**
+         * Routes POST requests for {@code path} to {@code service}.
+         *
+         * @param path the exact path, starting with {@code /}
+         * @param service the service
+         * @return this builder
+         */
         public Builder post(String path, Service service) {
             return route(Method.POST, path, service);
         }
 
+        /**
+         * Freezes the routes into a router.
+         *
+         * @return the router
+         */
         public Router build() {
             List<PathRoutes> built = new ArrayList<>();
             routes.forEach((path, byMethod) -> {

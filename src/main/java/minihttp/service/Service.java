@@ -22,14 +22,30 @@ import minihttp.internal.server.Blocking;
 @FunctionalInterface
 public interface Service {
 
+    /**
+     * Answers a request.
+     *
+     * @param request the request, valid until the returned {@code Mono} completes
+     * @return the response, now or later; an error or an empty {@code Mono} is answered with 500
+     */
     Mono<Response> call(Request request);
 
-    /** Whether this service takes the body of {@code request} as a stream; asked only for requests with a body. */
+    /**
+     * Whether this service takes the body of {@code request} as a stream; asked only for requests with a body.
+     *
+     * @param request a request with a body, whose head has been read
+     * @return whether this service takes the body as a stream
+     */
     default boolean streamsBody(Request request) {
         return false;
     }
 
-    /** {@code service}, taking request bodies as streams ({@link Request#bodyStream()}). */
+    /**
+     * Makes a service take request bodies as streams.
+     *
+     * @param service the service
+     * @return the service, taking request bodies as streams ({@link Request#bodyStream()})
+     */
     static Service streaming(Service service) {
         return new Service() {
             @Override
@@ -44,7 +60,12 @@ public interface Service {
         };
     }
 
-    /** Wraps a plain synchronous function; its Mono is already complete when returned. */
+    /**
+     * Wraps a plain synchronous function; its {@code Mono} is already complete when returned.
+     *
+     * @param function the function, which must not block
+     * @return the service
+     */
     static Service sync(Function<Request, Response> function) {
         return request -> Mono.just(function.apply(request));
     }
@@ -55,12 +76,20 @@ public interface Service {
      * ({@link Blocking}). The {@link Request} view stays valid while the function runs, even if the client goes
      * away meanwhile (a running thread cannot be stopped, so the call holds the request's bytes itself); the
      * function must not keep the request beyond returning. Pipelined responses still leave in request order.
+     *
+     * @param function the function, which may block
+     * @return the service
      */
     static Service blocking(Function<Request, Response> function) {
         return Blocking.service(function);
     }
 
-    /** Always answers with the same response, allocating nothing per request. */
+    /**
+     * Always answers with the same response, allocating nothing per request.
+     *
+     * @param response the response, which must not have a ByteBuf body
+     * @return the service
+     */
     static Service constant(Response response) {
         Mono<Response> mono = Mono.just(response);
         return request -> mono;
