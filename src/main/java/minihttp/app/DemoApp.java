@@ -45,6 +45,7 @@ public final class DemoApp {
                 .get("/blocking", Service.blocking(BlockingSleep::answer))
                 .get("/delay", DemoApp::delay)
                 .get("/work", Service.sync(Work::answer))
+                .get("/hello/{name}", Service.sync(request -> Response.text("Hello, " + request.pathParam("name") + "!")))
                 .build();
     }
 

@@ -146,4 +146,29 @@ public interface Request {
      * @return the body's pieces
      */
     Flux<ByteBuf> bodyStream();
+
+    /**
+     * A parameter of the route that matched: {@code id} of {@code /users/{id}}, or {@code *} for the rest of the
+     * path under a {@code /static/*} route.
+     *
+     * @param name the parameter's name, as in the route
+     * @return its value, as sent (not percent-decoded), or {@code null}
+     */
+    String pathParam(String name);
+
+    /**
+     * A value set on this request by a filter or service before, for those after it.
+     *
+     * @param name the attribute's name
+     * @return its value, or {@code null}
+     */
+    Object attribute(String name);
+
+    /**
+     * Sets a value on this request for the filters and services after this one; it lives as long as the request.
+     *
+     * @param name the attribute's name
+     * @param value its value; {@code null} clears it
+     */
+    void attribute(String name, Object value);
 }

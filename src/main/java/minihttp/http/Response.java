@@ -2,7 +2,9 @@ package minihttp.http;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import minihttp.internal.codec.EncodedResponse;
+import minihttp.internal.codec.HeaderFields;
 
 /**
  * An HTTP response: a status, header fields and a body of bytes, a String or a ByteBuf.
@@ -71,29 +73,53 @@ public interface Response {
      */
     Response withoutBody();
 
+    /**
+     * A header's value: the first field named {@code name}, in any case ({@code Content-Length} included).
+     *
+     * @param name the field name
+     * @return its value, or {@code null}
+     */
+    String header(String name);
+
+    /**
+     * A copy of this response with a header set: the first field of that name replaced (as {@code Server}), else
+     * one added. A ByteBuf body moves to the copy, which is the one to send.
+     *
+     * @param name the field name; not {@code Content-Length}, {@code Date} or {@code Transfer-Encoding}
+     * @param value the field value
+     * @return the copy
+     */
+    Response withHeader(String name, String value);
+
     /** Collects headers, then takes the body that completes a {@link Response}. */
     final class Builder {
         private final HttpStatus status;
-        private final StringBuilder headers = new StringBuilder(64).append("Server: minihttp\r\n");
+        private String[] fields = {"Server", "minihttp"};
 
         private Builder(HttpStatus status) {
             this.status = status;
         }
 
         /**
-         * Adds a header; names and values with CR or LF are refused, as they would split the response.
+         * Adds a header, or replaces {@code Server}; names and values with CR or LF are refused, as they would
+         * split the response, and so are {@code Content-Length}, {@code Date} and {@code Transfer-Encoding}, which
+         * the server writes.
          *
          * @param name the field name
          * @param value the field value
          * @return this builder
          */
         public Builder header(CharSequence name, CharSequence value) {
-            checkNoLineBreak(name);
-            checkNoLineBreak(value);
-            if (contentLengthOrDate(name)) {
-                throw new IllegalArgumentException(name + " is set by the encoder");
+            HeaderFields.check(name, value);
+            String n = name.toString();
+            String v = value.toString();
+            if (n.equalsIgnoreCase("Server")) {
+                fields = HeaderFields.set(fields, "Server", v);
+            } else {
+                fields = Arrays.copyOf(fields, fields.length + 2);
+                fields[fields.length - 2] = n;
+                fields[fields.length - 1] = v;
             }
-            headers.append(name).append(": ").append(value).append("\r\n");
             return this;
         }
 
@@ -114,7 +140,7 @@ public interface Response {
          * @return the response
          */
         public Response body(byte[] body) {
-            return new EncodedResponse(status, headers, body, null); // copied into the tail
+            return new EncodedResponse(status, fields, body, null); // copied into the tail
         }
 
         /**
@@ -124,7 +150,7 @@ public interface Response {
          * @return the response
          */
         public Response body(String body) {
-            return new EncodedResponse(status, headers, body.getBytes(StandardCharsets.UTF_8), null);
+            return new EncodedResponse(status, fields, body.getBytes(StandardCharsets.UTF_8), null);
         }
 
         /**
@@ -135,7 +161,7 @@ public interface Response {
          * @return the response
          */
         public Response body(ByteBuf body) {
-            return new EncodedResponse(status, headers, null, body);
+            return new EncodedResponse(status, fields, null, body);
         }
 
         /**
@@ -144,21 +170,7 @@ public interface Response {
          * @return the response
          */
         public Response empty() {
-            return new EncodedResponse(status, headers, new byte[0], null);
-        }
-
-        private static void checkNoLineBreak(CharSequence s) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == '\r' || c == '\n') {
-                    throw new IllegalArgumentException("header contains CR or LF: " + s);
-                }
-            }
-        }
-
-        private static boolean contentLengthOrDate(CharSequence name) {
-            String n = name.toString();
-            return n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Date");
+            return new EncodedResponse(status, fields, new byte[0], null);
         }
     }
 }

@@ -2,31 +2,41 @@ package minihttp.service;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import reactor.core.publisher.Mono;
 import minihttp.http.HttpStatus;
 import minihttp.http.Method;
-import minihttp.http.Response;
 import minihttp.http.Request;
+import minihttp.http.Response;
 import minihttp.internal.codec.DecodedRequest;
+import reactor.core.publisher.Mono;
 
 /**
- * Routes by exact path, then method: 404 for an unknown path, 405 with {@code Allow} for a known path and
- * another method. HEAD is served by the GET route when there is no HEAD route of its own (the connection drops
- * the body). Paths are compared in place against the request bytes; the error responses are built once.
+ * Routes by path, then method: exact paths first ({@code /plaintext}), compared in place against the request
+ * bytes, then paths with parameters ({@code /users/{id}}, read with {@link Request#pathParam}) and trailing
+ * wildcards ({@code /static/*}) in the order they were added. An unknown path gets 404, a known path with another
+ * method 405 with {@code Allow}; both, and a failing service's answer, can be shaped on the builder. HEAD is
+ * served by the GET route when there is no HEAD route of its own (the connection drops the body).
  */
 public final class Router implements Service {
 
-    private static final Mono<Response> NOT_FOUND = Mono.just(Response.text(HttpStatus.NOT_FOUND, "Not Found\n"));
+    private final PathRoutes[] exact;
+    private final PatternRoutes[] patterns;
+    private final Service notFound;
 
-    private final PathRoutes[] routes;
-
-    private Router(PathRoutes[] routes) {
-        this.routes = routes;
+    private Router(PathRoutes[] exact, PatternRoutes[] patterns, Service notFound) {
+        this.exact = exact;
+        this.patterns = patterns;
+        this.notFound = notFound;
     }
 
     /**
@@ -38,44 +48,76 @@ public final class Router implements Service {
         return new Builder();
     }
 
-    /** Answers with the service routed for the request's method and path, 404 or 405 with {@code Allow}. */
+    /** Answers with the service routed for the request's method and path, or with the not-found or 405 answer. */
     @Override
     public Mono<Response> call(Request request) {
-        PathRoutes route = routeOf(request);
+        Routes route = routeOf(request);
         if (route == null) {
-            return NOT_FOUND;
+            return notFound.call(request);
         }
-        Service service = route.byMethod[request.method().ordinal()];
-        return service != null ? service.call(request) : route.notAllowed;
+        Service service = route.byMethod()[request.method().ordinal()];
+        return service != null ? service.call(request) : route.notAllowed();
     }
 
+    /** Whether the service routed for the request takes its body as a stream. */
     @Override
     public boolean streamsBody(Request request) {
-        PathRoutes route = routeOf(request);
-        Service service = route == null ? null : route.byMethod[request.method().ordinal()];
+        Routes route = routeOf(request);
+        Service service = route == null ? null : route.byMethod()[request.method().ordinal()];
         return service != null && service.streamsBody(request);
     }
 
-    /** The routes of the request's path, or {@code null}. */
-    private PathRoutes routeOf(Request request) {
-        for (PathRoutes route : routes) {
+    /** The routes of the request's path, with its parameters set on the request, or {@code null}. */
+    private Routes routeOf(Request request) {
+        DecodedRequest decoded = request instanceof DecodedRequest d ? d : null;
+        for (PathRoutes route : exact) {
             // The server's requests compare a word at a time, in place; any other request compares as a String.
-            if (request instanceof DecodedRequest decoded ? decoded.pathEquals(route.path) : request.pathEquals(route.name)) {
+            if (decoded != null ? decoded.pathEquals(route.path) : request.pathEquals(route.name)) {
+                return route;
+            }
+        }
+        if (patterns.length == 0) {
+            return null;
+        }
+        String path = request.path();
+        for (PatternRoutes route : patterns) {
+            String[] params = route.pattern.match(path);
+            if (params != null) {
+                if (decoded != null) {
+                    decoded.pathParams(params);
+                }
                 return route;
             }
         }
         return null;
     }
 
-    /**
-     * The services of one path (as ASCII bytes), indexed by method ordinal (a plain array: EnumMap's lookup checks
-     * the key's class on every request), and its 405 response naming the methods it allows.
-     */
-    private record PathRoutes(String name, byte[] path, Service[] byMethod, Mono<Response> notAllowed) {}
+    /** The services of one path, indexed by method ordinal, and its 405 answer naming the methods it allows. */
+    private interface Routes {
+        Service[] byMethod();
 
-    /** Collects routes; {@link #build()} freezes them into a {@link Router}. */
+        Mono<Response> notAllowed();
+    }
+
+    /**
+     * An exact path (as ASCII bytes) and its services (a plain array: EnumMap's lookup checks the key's class on
+     * every request).
+     */
+    private record PathRoutes(String name, byte[] path, Service[] byMethod, Mono<Response> notAllowed)
+            implements Routes {}
+
+    /** A path with parameters and its services. */
+    private record PatternRoutes(PathPattern pattern, Service[] byMethod, Mono<Response> notAllowed)
+            implements Routes {}
+
+    /** Collects routes and the answers for what matches none; {@link #build()} freezes them into a {@link Router}. */
     public static final class Builder {
+        private static final Response NOT_FOUND = Response.text(HttpStatus.NOT_FOUND, "Not Found\n");
+
         private final Map<String, EnumMap<Method, Service>> routes = new LinkedHashMap<>();
+        private Service notFound = Service.constant(NOT_FOUND);
+        private Function<Set<Method>, Response> methodNotAllowed = Builder::defaultNotAllowed;
+        private BiFunction<Request, Throwable, Response> onError;
 
         private Builder() {}
 
@@ -83,7 +125,8 @@ public final class Router implements Service {
          * Routes {@code method} and {@code path} to {@code service}.
          *
          * @param method the method
-         * @param path the exact path, starting with {@code /}
+         * @param path the path, starting with {@code /}: exact, or with {@code {name}} segments, or ending in
+         *     {@code /*}
          * @param service the service
          * @return this builder
          */
@@ -91,14 +134,17 @@ public final class Router implements Service {
             if (!path.startsWith("/") || !path.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
                 throw new IllegalArgumentException("path must start with / and be visible ASCII: " + path);
             }
-            routes.computeIfAbsent(path, p -> new EnumMap<>(Method.class)).put(method, service);
+            if (PathPattern.isPattern(path)) {
+                PathPattern.parse(path); // fails now on a malformed pattern
+            }
+            routes.computeIfAbsent(path, p -> new EnumMap<>(Method.class)).put(method, Objects.requireNonNull(service));
             return this;
         }
 
         /**
          * Routes GET (and HEAD) requests for {@code path} to {@code service}.
          *
-         * @param path the exact path, starting with {@code /}
+         * @param path the path, as for {@link #route}
          * @param service the service
          * @return this builder
          */
@@ -109,7 +155,7 @@ public final class Router implements Service {
         /**
          * Routes POST requests for {@code path} to {@code service}.
          *
-         * @param path the exact path, starting with {@code /}
+         * @param path the path, as for {@link #route}
          * @param service the service
          * @return this builder
          */
@@ -118,27 +164,100 @@ public final class Router implements Service {
         }
 
         /**
+         * Answers the requests whose path matches no route (404 {@code Not Found} by default).
+         *
+         * @param service the service that answers them
+         * @return this builder
+         */
+        public Builder notFound(Service service) {
+            this.notFound = Objects.requireNonNull(service);
+            return this;
+        }
+
+        /**
+         * Builds the answer for a path that has routes, but not for the request's method (405 with {@code Allow}
+         * by default); called once per path, when the router is built. The router sets {@code Allow} itself
+         * unless the response has one.
+         *
+         * @param response the answer, from the methods the path allows
+         * @return this builder
+         */
+        public Builder methodNotAllowed(Function<Set<Method>, Response> response) {
+            this.methodNotAllowed = Objects.requireNonNull(response);
+            return this;
+        }
+
+        /**
+         * Answers for a routed service that fails or completes empty, instead of the server's 500.
+         *
+         * @param handler the answer, from the request and the error ({@code null} for an empty result)
+         * @return this builder
+         */
+        public Builder onError(BiFunction<Request, Throwable, Response> handler) {
+            this.onError = Objects.requireNonNull(handler);
+            return this;
+        }
+
+        /**
          * Freezes the routes into a router.
          *
          * @return the router
          */
         public Router build() {
-            List<PathRoutes> built = new ArrayList<>();
+            List<PathRoutes> exact = new ArrayList<>();
+            List<PatternRoutes> patterns = new ArrayList<>();
             routes.forEach((path, byMethod) -> {
                 if (byMethod.containsKey(Method.GET)) {
                     byMethod.putIfAbsent(Method.HEAD, byMethod.get(Method.GET));
                 }
-                String allow = byMethod.keySet().stream().map(Enum::name).collect(Collectors.joining(", "));
-                Response notAllowed = Response.status(HttpStatus.METHOD_NOT_ALLOWED)
-                        .header("Allow", allow)
-                        .contentType("text/plain")
-                        .body("Method Not Allowed\n");
-                byte[] pathBytes = path.getBytes(StandardCharsets.US_ASCII);
                 Service[] services = new Service[Method.values().length];
-                byMethod.forEach((method, service) -> services[method.ordinal()] = service);
-                built.add(new PathRoutes(path, pathBytes, services, Mono.just(notAllowed)));
+                byMethod.forEach((method, service) -> services[method.ordinal()] = guarded(service));
+                Mono<Response> notAllowed = Mono.just(notAllowed(byMethod.keySet()));
+                if (PathPattern.isPattern(path)) {
+                    patterns.add(new PatternRoutes(PathPattern.parse(path), services, notAllowed));
+                } else {
+                    exact.add(new PathRoutes(path, path.getBytes(StandardCharsets.US_ASCII), services, notAllowed));
+                }
             });
-            return new Router(built.toArray(PathRoutes[]::new));
+            return new Router(exact.toArray(PathRoutes[]::new), patterns.toArray(PatternRoutes[]::new), notFound);
+        }
+
+        private Response notAllowed(Set<Method> allowed) {
+            Set<Method> methods = Collections.unmodifiableSet(EnumSet.copyOf(allowed));
+            Response response = methodNotAllowed.apply(methods);
+            String allow = methods.stream().map(Enum::name).collect(Collectors.joining(", "));
+            return response.header("Allow") != null ? response : response.withHeader("Allow", allow);
+        }
+
+        /** {@code service} answering its failures with {@link #onError}'s handler, when one is set. */
+        private Service guarded(Service service) {
+            BiFunction<Request, Throwable, Response> handler = onError;
+            if (handler == null) {
+                return service; // nothing added per request
+            }
+            return new Service() {
+                @Override
+                public Mono<Response> call(Request request) {
+                    Mono<Response> response;
+                    try {
+                        response = service.call(request);
+                    } catch (RuntimeException e) {
+                        return Mono.fromSupplier(() -> handler.apply(request, e));
+                    }
+                    return (response == null ? Mono.<Response>empty() : response)
+                            .onErrorResume(e -> Mono.fromSupplier(() -> handler.apply(request, e)))
+                            .switchIfEmpty(Mono.fromSupplier(() -> handler.apply(request, null)));
+                }
+
+                @Override
+                public boolean streamsBody(Request request) {
+                    return service.streamsBody(request);
+                }
+            };
+        }
+
+        private static Response defaultNotAllowed(Set<Method> allowed) {
+            return Response.status(HttpStatus.METHOD_NOT_ALLOWED).contentType("text/plain").body("Method Not Allowed\n");
         }
     }
 }

@@ -39,6 +39,10 @@ public final class DecodedRequest implements Request {
     long contentLength;
     boolean chunked;
     BodyStream stream;
+    /** Set by the router: the route's parameters, as name, value pairs. */
+    private String[] pathParams;
+    /** Name, value pairs; made on the first attribute set. */
+    private Object[] attributes;
 
     DecodedRequest() {}
 
@@ -53,6 +57,8 @@ public final class DecodedRequest implements Request {
         chunked = false;
         expectContinue = false;
         stream = null;
+        pathParams = null;
+        attributes = null;
     }
 
     void addHeader(int nameStart, int nameEnd, int valueStart, int valueEnd) {
@@ -258,6 +264,54 @@ public final class DecodedRequest implements Request {
         if (stream != null) {
             stream.discard();
         }
+    }
+
+    /** Records the parameters of the route that matched, as name, value pairs; for the router. */
+    public void pathParams(String[] namesAndValues) {
+        pathParams = namesAndValues;
+    }
+
+    @Override
+    public String pathParam(String name) {
+        String[] p = pathParams;
+        if (p != null) {
+            for (int i = 0; i < p.length; i += 2) {
+                if (p[i].equals(name)) {
+                    return p[i + 1];
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Object attribute(String name) {
+        Object[] a = attributes;
+        if (a != null) {
+            for (int i = 0; i < a.length && a[i] != null; i += 2) {
+                if (a[i].equals(name)) {
+                    return a[i + 1];
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void attribute(String name, Object value) {
+        Object[] a = attributes;
+        if (a == null) {
+            a = attributes = new Object[8];
+        }
+        int i = 0;
+        while (i < a.length && a[i] != null && !a[i].equals(name)) {
+            i += 2;
+        }
+        if (i == a.length) {
+            a = attributes = java.util.Arrays.copyOf(a, a.length * 2);
+        }
+        a[i] = name;
+        a[i + 1] = value;
     }
 
     @Override

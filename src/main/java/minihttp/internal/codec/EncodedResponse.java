@@ -19,6 +19,10 @@ public final class EncodedResponse implements Response {
             HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: a Response not built by its factories\n");
 
     private final HttpStatus status;
+    /** The header fields after the status line, as name, value pairs, Content-Length aside. */
+    private final String[] fields;
+    /** The body when it is bytes, else null. */
+    private final byte[] body;
     private final byte[] head;
     private final byte[] tail;
     private final ByteBuf bodyBuf;
@@ -31,23 +35,30 @@ public final class EncodedResponse implements Response {
     /** Head, Date value and tail in one array, for the one Date value {@code date} (compared by identity). */
     private record Whole(byte[] date, byte[] bytes) {}
 
-    /** {@code headers} are the lines after the status line, each ending in CRLF; one of {@code body} and {@code bodyBuf}. */
-    public EncodedResponse(HttpStatus status, StringBuilder headers, byte[] body, ByteBuf bodyBuf) {
-        this.status = status;
-        this.contentLength = body != null ? body.length : bodyBuf.readableBytes();
-        headers.append("Content-Length: ").append(contentLength).append("\r\n");
-        // Date goes last, so that the encoder writes head, date, tail: three copies per response.
-        this.head = concat(ascii("HTTP/1.1 " + status.code() + " " + status.reason() + "\r\n" + headers), DATE);
-        this.tail = body != null ? concat(END_OF_HEAD, body) : END_OF_HEAD;
-        this.bodyBuf = bodyBuf;
+    /**
+     * {@code fields} are the header fields as name, value pairs, checked by the caller (no CR or LF, no
+     * Content-Length or Date); the body is one of {@code body} and {@code bodyBuf}.
+     */
+    public EncodedResponse(HttpStatus status, String[] fields, byte[] body, ByteBuf bodyBuf) {
+        this(status, fields, body, bodyBuf, body != null ? body.length : bodyBuf.readableBytes(), true);
     }
 
-    private EncodedResponse(HttpStatus status, byte[] head, int contentLength) {
+    private EncodedResponse(HttpStatus status, String[] fields, byte[] body, ByteBuf bodyBuf, int contentLength,
+                            boolean withBody) {
         this.status = status;
-        this.head = head;
-        this.tail = END_OF_HEAD;
-        this.bodyBuf = null;
+        this.fields = fields;
+        this.body = body;
+        this.bodyBuf = bodyBuf;
         this.contentLength = contentLength;
+        StringBuilder head = new StringBuilder(64 + fields.length * 16)
+                .append("HTTP/1.1 ").append(status.code()).append(' ').append(status.reason()).append("\r\n");
+        for (int i = 0; i < fields.length; i += 2) {
+            head.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
+        }
+        head.append("Content-Length: ").append(contentLength).append("\r\n");
+        // Date goes last, so that the encoder writes head, date, tail: three copies per response.
+        this.head = concat(ascii(head.toString()), DATE);
+        this.tail = withBody && body != null ? concat(END_OF_HEAD, body) : END_OF_HEAD;
     }
 
     /** {@code response} itself; a response not built by {@link Response}'s factories answers 500 instead. */
@@ -62,7 +73,28 @@ public final class EncodedResponse implements Response {
     @Override
     public Response withoutBody() {
         release();
-        return new EncodedResponse(status, head, contentLength);
+        return new EncodedResponse(status, fields, null, null, contentLength, false);
+    }
+
+    @Override
+    public String header(String name) {
+        if (name.equalsIgnoreCase("Content-Length")) {
+            return Integer.toString(contentLength);
+        }
+        for (int i = 0; i < fields.length; i += 2) {
+            if (fields[i].equalsIgnoreCase(name)) {
+                return fields[i + 1];
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Response withHeader(String name, String value) {
+        HeaderFields.check(name, value);
+        String[] copy = HeaderFields.set(fields, name, value);
+        // The body is handed on: a ByteBuf body belongs to the copy now.
+        return new EncodedResponse(status, copy, body, bodyBuf, contentLength, true);
     }
 
     @Override
