@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 import minihttp.server.HttpServer;
 import minihttp.server.Timeouts;
 import minihttp.server.Tls;
@@ -141,12 +139,20 @@ public final class Main implements Callable<Integer> {
                     throw new IllegalArgumentException("--cert and --key go together");
                 }
                 Tls.Provider provider = Tls.Provider.parse(tlsProvider);
-                Tls settings = cert != null ? Tls.pem(cert, key) : Tls.selfSigned();
+                Tls settings;
+                try {
+                    settings = cert != null ? Tls.pem(cert, key) : Tls.selfSigned();
+                } catch (RuntimeException e) {
+                    throw new StartFailure("cannot use the certificate " + (cert != null ? cert + " and key " + key
+                            : "(self-signed)") + ": " + e.getMessage(), e);
+                }
                 server = server.tls(settings.provider(provider));
                 if (tlsPort != null) {
                     server = server.tlsPort(tlsPort);
                 }
             }
+        } catch (StartFailure e) {
+            throw e;
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -154,21 +160,26 @@ public final class Main implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        HttpServer configured = server();
-        CountDownLatch stop = new CountDownLatch(1);
-        // Handling the signals ourselves (instead of a shutdown hook) lets the process stop cleanly and exit 0.
-        for (String name : new String[] {"INT", "TERM"}) {
-            Signal.handle(new Signal(name), signal -> stop.countDown());
+    public Integer call() {
+        HttpServer.Running server;
+        try {
+            server = server().handle(DemoApp.service()).bind();
+        } catch (StartFailure e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 1;
+        } catch (ParameterException e) {
+            throw e; // a usage error: picocli prints it with the usage, exit status 2
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println(BindFailure.describe(e, host, port, tlsPort));
+            return 1;
         }
-        try (HttpServer.Running server = configured.handle(DemoApp.service()).bind()) {
-            System.out.println(server.readyLine());
-            System.out.flush();
-            log.info("blocking services run on {}", Blocking.describe());
-            stop.await();
-            log.info("stopping: finishing requests in flight (at most {} ms)", shutdownTimeout.toMillis());
-        } // close() stops accepting, drains the connections, and stops the event loops
-        log.info("stopped");
+        // SIGTERM and SIGINT run the JVM's shutdown hooks: this one drains the connections within
+        // --shutdown-timeout, closes idle ones at once, and stops the event loops, before the process exits.
+        server.drainOnShutdown();
+        System.out.println(server.readyLine());
+        System.out.flush();
+        log.info("blocking services run on {}", Blocking.describe());
+        server.awaitClose();
         return 0;
     }
 
@@ -183,6 +194,15 @@ public final class Main implements Callable<Integer> {
                 }
             }
             return new String[] {"minihttp " + properties.getProperty("version", "(unknown version)")};
+        }
+    }
+
+    /** The server cannot start with these (valid) options: a one-line message, exit status 1, no usage text. */
+    static final class StartFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StartFailure(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

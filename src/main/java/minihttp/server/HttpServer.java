@@ -454,6 +454,9 @@ public final class HttpServer {
         private final String fingerprint;
         private final Drain drain;
         private final Duration shutdownTimeout;
+        /** The JVM shutdown hook of {@link #drainOnShutdown()}, or null. */
+        private Thread shutdownHook;
+        private boolean stopped;
 
         private Running(List<DisposableServer> servers, EventLoopGroup group, String host, int plainPort, int tlsPort,
                 int threads, Transport transport, boolean reusePort, Tls.Provider tlsProvider, String fingerprint,
@@ -562,6 +565,19 @@ public final class HttpServer {
          * @return whether every connection finished within the deadline
          */
         public boolean shutdown(Duration timeout) {
+            synchronized (this) {
+                if (stopped) {
+                    return true;
+                }
+                stopped = true;
+                if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                    } catch (IllegalStateException jvmShuttingDown) {
+                        // the hook is running or about to: it finds the server stopped
+                    }
+                }
+            }
             drain.start();
             long deadline = System.nanoTime() + timeout.toNanos();
             boolean clean = true;
@@ -581,7 +597,23 @@ public final class HttpServer {
             return clean;
         }
 
-        /** {@link #shutdown} with the server's shutdown timeout. */
+        /**
+         * Drains this server when the JVM shuts down (SIGTERM, SIGINT, {@code System.exit}): a shutdown hook calls
+         * {@link #close()}, so the requests already read are answered, within the shutdown timeout, before the
+         * process ends. For an application that embeds the server; the demo CLI uses it too. The process then
+         * exits as the JVM does on that signal (143 after SIGTERM, 130 after SIGINT).
+         *
+         * @return this running server
+         */
+        public synchronized Running drainOnShutdown() {
+            if (shutdownHook == null && !stopped) {
+                shutdownHook = new Thread(this::close, "minihttp-drain");
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+            }
+            return this;
+        }
+
+        /** {@link #shutdown} with the server's shutdown timeout; a second call does nothing. */
         @Override
         public void close() {
             shutdown(shutdownTimeout);

@@ -108,8 +108,33 @@ class MainOptionsTest {
         assertThrows(CommandLine.ParameterException.class, () -> configure("--cert", "cert.pem"));
         assertThrows(CommandLine.ParameterException.class, () -> configure("--transport", "kqueue"));
         assertThrows(CommandLine.ParameterException.class, () -> configure("--tls", "--tls-provider", "gnutls"));
-        assertThrows(CommandLine.ParameterException.class,
-                () -> configure("--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem"));
         assertThrows(CommandLine.ParameterException.class, () -> configure("--threads", "0"));
+    }
+
+    @Test
+    void aServerThatCannotStartSaysWhyInOneLineAndExitsWithStatusOne() throws Exception {
+        assertThrows(Main.StartFailure.class,
+                () -> configure("--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem"));
+        try (HttpServer.Running busy = HttpServer.create().port(0).threads(1).handle(r -> null).bind()) {
+            String[][] cases = {
+                {"cannot listen on 127.0.0.1:" + busy.port() + ": address already in use",
+                    "--port", Integer.toString(busy.port()), "--threads", "1"},
+                {"cannot listen on 203.0.113.7:0: address not available here", "--host", "203.0.113.7", "--port", "0"},
+                {"cannot use the certificate /nonexistent/cert.pem and key /nonexistent/key.pem: ",
+                    "--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem"},
+            };
+            for (String[] c : cases) {
+                StringWriter err = new StringWriter();
+                int exit = new CommandLine(new Main()).setErr(new PrintWriter(err))
+                        .execute(java.util.Arrays.copyOfRange(c, 1, c.length));
+                assertEquals(1, exit, err.toString());
+                String[] lines = err.toString().strip().split("\\R");
+                assertEquals(1, lines.length, err.toString());
+                assertTrue(lines[0].startsWith(c[0]), lines[0]);
+            }
+        }
+        StringWriter err = new StringWriter();
+        assertEquals(2, new CommandLine(new Main()).setErr(new PrintWriter(err)).execute("--port", "abc"));
+        assertTrue(err.toString().contains("Usage:"), err.toString());
     }
 }
