@@ -1,0 +1,46 @@
+package minihttp.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The access log's line and the Micrometer meters, from the exchanges a listener hears of. */
+class ObserveTest {
+
+    private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 54321);
+
+    @Test
+    void anAccessLogLineIsCommonLogFormatWithTheDuration() {
+        Exchange e = new Exchange(CLIENT, "GET", "/plaintext?x=1", "/plaintext", 200, 13, 41_500);
+        ZonedDateTime time = ZonedDateTime.of(2026, 11, 28, 23, 0, 5, 0, ZoneOffset.UTC);
+        assertEquals("127.0.0.1 - - [28/Nov/2026:23:00:05 +0000] \"GET /plaintext?x=1\" 200 13 41us",
+                AccessLog.line(e, time));
+        Exchange slow = new Exchange(CLIENT, "POST", "/upload", null, 413, 24, 25_000_000);
+        assertEquals("127.0.0.1 - - [28/Nov/2026:23:00:05 +0000] \"POST /upload\" 413 24 25ms",
+                AccessLog.line(slow, time));
+    }
+
+    @Test
+    void metricsFollowMicrometersHttpServerConventions() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerListener metrics = new MicrometerListener(registry);
+        metrics.connectionOpened(CLIENT);
+        metrics.connectionOpened(CLIENT);
+        metrics.connectionClosed(CLIENT);
+        metrics.exchange(new Exchange(CLIENT, "GET", "/users/1", "/users/{id}", 200, 10, 2_000_000));
+        metrics.exchange(new Exchange(CLIENT, "GET", "/users/2", "/users/{id}", 200, 10, 4_000_000));
+        metrics.exchange(new Exchange(CLIENT, "GET", "/nope", null, 404, 10, 1_000_000));
+        assertEquals(1.0, registry.get("http.server.connections.active").gauge().value());
+        var users = registry.get("http.server.requests").tags("method", "GET", "status", "200", "uri", "/users/{id}",
+                "outcome", "SUCCESS").timer();
+        assertEquals(2, users.count());
+        assertEquals(6.0, users.totalTime(TimeUnit.MILLISECONDS), 0.001);
+        assertEquals(1, registry.get("http.server.requests").tags("uri", "NOT_FOUND", "outcome", "CLIENT_ERROR")
+                .timer().count());
+    }
+}
