@@ -1,0 +1,90 @@
+package minihttp.testing;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+import minihttp.http.BodyException;
+import minihttp.http.HttpStatus;
+import minihttp.http.Method;
+import minihttp.http.Request;
+import minihttp.http.Response;
+import minihttp.internal.codec.DateCache;
+import minihttp.internal.codec.ResponseEncoder;
+import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
+import minihttp.service.Service;
+
+/**
+ * Runs a {@link Service} (a {@link minihttp.service.Router} too) on a {@link TestRequest} and returns its response
+ * as the server's encoder writes it, parsed back: what a client would read, {@code Date} and {@code Connection}
+ * included. As in the server, an error or an empty {@code Mono} is answered with 500 (the status of a
+ * {@link BodyException}), and HEAD gets the headers without the body. The server's own answers (malformed input,
+ * 501 for an unknown method, {@code OPTIONS *}) come before any service and are not involved here.
+ */
+public final class ServiceTester {
+
+    /** How long {@link #call} waits for the service's {@code Mono}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Response EMPTY_RESULT =
+            Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response\n");
+    private static final Response FAILED = Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
+
+    private ServiceTester() {}
+
+    /** Builds the request for {@code service}, runs the service, waits for its response and releases the request. */
+    public static TestResponse call(Service service, TestRequest.Builder request) {
+        try (TestRequest built = request.buildFor(service)) {
+            return call(service, built);
+        }
+    }
+
+    /** Runs {@code service} on {@code request} and waits for its response; the caller still closes the request. */
+    public static TestResponse call(Service service, TestRequest request) {
+        return call(service, request, DEFAULT_TIMEOUT);
+    }
+
+    /** {@link #call(Service, TestRequest)}, failing with an {@link AssertionError} after {@code timeout}. */
+    public static TestResponse call(Service service, TestRequest request, Duration timeout) {
+        try {
+            return respond(service, request).block(timeout);
+        } catch (IllegalStateException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Timeout")) {
+                throw new AssertionError(request + ": no response within " + timeout, e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The response of {@code service} to {@code request}, as a {@code Mono} for {@code StepVerifier} (with virtual
+     * time, for services that wait); close the request once it has completed.
+     */
+    public static Mono<TestResponse> respond(Service service, TestRequest request) {
+        Request decoded = request.request();
+        ConnectionHeader connection = ConnectionHeader.answering(decoded);
+        boolean head = decoded.method() == Method.HEAD;
+        return Mono.defer(() -> service.call(decoded))
+                .map(response -> encode(response, connection, head, null))
+                .onErrorResume(error -> Mono.just(encode(failure(error), connection, head, error)))
+                .switchIfEmpty(Mono.fromSupplier(() -> encode(EMPTY_RESULT, connection, head, null)))
+                .doOnDiscard(Response.class, Response::release);
+    }
+
+    /** The response for a service that failed, as the server answers it. */
+    private static Response failure(Throwable error) {
+        return error instanceof BodyException body ? Response.text(body.status(), body.getMessage() + "\n") : FAILED;
+    }
+
+    /** Writes {@code response} with the server's encoder (which releases a ByteBuf body) and parses it back. */
+    private static TestResponse encode(Response response, ConnectionHeader connection, boolean head, Throwable error) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            ResponseEncoder.encode(head ? response.withoutBody() : response, out, DateCache.bytes(), connection);
+            return TestResponse.parse(ByteBufUtil.getBytes(out), head, error);
+        } finally {
+            out.release();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package minihttp.testing;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A response as a client reads it: parsed from the bytes the server's encoder wrote, so every header the server
+ * sends is here, {@code Date}, {@code Content-Length} and {@code Connection} included. Holds no buffers.
+ */
+public final class TestResponse {
+
+    private static final String CRLF = "\r\n";
+    private static final String END_OF_HEAD = "\r\n\r\n";
+
+    private final byte[] raw;
+    private final int status;
+    private final String reason;
+    private final List<String[]> headers;
+    private final byte[] body;
+    private final Throwable error;
+
+    private TestResponse(byte[] raw, int status, String reason, List<String[]> headers, byte[] body, Throwable error) {
+        this.raw = raw;
+        this.status = status;
+        this.reason = reason;
+        this.headers = headers;
+        this.body = body;
+        this.error = error;
+    }
+
+    /** Parses one encoded response; the body is what {@code Content-Length} says, none for HEAD. */
+    static TestResponse parse(byte[] raw, boolean head, Throwable error) {
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        int endOfHead = text.indexOf(END_OF_HEAD);
+        int endOfStatus = text.indexOf(CRLF);
+        String[] statusLine = text.substring(0, endOfStatus).split(" ", 3);
+        List<String[]> headers = new ArrayList<>();
+        for (String line : text.substring(endOfStatus + CRLF.length(), endOfHead).split(CRLF)) {
+            int colon = line.indexOf(':');
+            headers.add(new String[] {line.substring(0, colon), line.substring(colon + 1).strip()});
+        }
+        int bodyStart = endOfHead + END_OF_HEAD.length();
+        int length = head ? 0 : Integer.parseInt(first(headers, "Content-Length"));
+        byte[] body = Arrays.copyOfRange(raw, bodyStart, bodyStart + length);
+        return new TestResponse(raw, Integer.parseInt(statusLine[1]), statusLine[2], List.copyOf(headers), body, error);
+    }
+
+    /** The status code. */
+    public int status() {
+        return status;
+    }
+
+    /** The reason phrase of the status line. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The value of the first header named {@code name} (any case), or {@code null}. */
+    public String header(String name) {
+        return first(headers, name);
+    }
+
+    /** The values of every header named {@code name} (any case), in order. */
+    public List<String> headers(String name) {
+        return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).toList();
+    }
+
+    /** The header names, in order, as sent. */
+    public List<String> headerNames() {
+        return headers.stream().map(h -> h[0]).toList();
+    }
+
+    /** The body's bytes (a copy). */
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /** The body as UTF-8 text. */
+    public String bodyAsString() {
+        return bodyAsString(StandardCharsets.UTF_8);
+    }
+
+    /** The body decoded with {@code charset}. */
+    public String bodyAsString(Charset charset) {
+        return new String(body, charset);
+    }
+
+    /** Whether the response ends the connection ({@code Connection: close}). */
+    public boolean closesConnection() {
+        return "close".equalsIgnoreCase(header("Connection"));
+    }
+
+    /** What the service's {@code Mono} failed with, which the server answered with 500; {@code null} if it did not fail. */
+    public Throwable error() {
+        return error;
+    }
+
+    /** The whole response as the client receives it. */
+    public byte[] raw() {
+        return raw.clone();
+    }
+
+    /** Fails with an {@link AssertionError} showing the response unless its status is {@code expected}. */
+    public TestResponse assertStatus(int expected) {
+        if (status != expected) {
+            throw failure("status " + expected + " expected");
+        }
+        return this;
+    }
+
+    /** Fails unless the first header named {@code name} has exactly the value {@code expected}. */
+    public TestResponse assertHeader(String name, String expected) {
+        if (!expected.equals(header(name))) {
+            throw failure(name + ": " + expected + " expected");
+        }
+        return this;
+    }
+
+    /** Fails unless the body, as UTF-8, is {@code expected}. */
+    public TestResponse assertBody(String expected) {
+        if (!expected.equals(bodyAsString())) {
+            throw failure("body \"" + expected + "\" expected");
+        }
+        return this;
+    }
+
+    /** The response as text (ISO-8859-1), as it went over the wire. */
+    @Override
+    public String toString() {
+        return new String(raw, StandardCharsets.ISO_8859_1);
+    }
+
+    private AssertionError failure(String expected) {
+        AssertionError failure = new AssertionError(expected + ", got:\n" + this);
+        if (error != null) {
+            failure.initCause(error);
+        }
+        return failure;
+    }
+
+    private static String first(List<String[]> headers, String name) {
+        for (String[] header : headers) {
+            if (header[0].equalsIgnoreCase(name)) {
+                return header[1];
+            }
+        }
+        return null;
+    }
+}
