@@ -33,19 +33,38 @@ public final class ServiceTester {
 
     private ServiceTester() {}
 
-    /** Builds the request for {@code service}, runs the service, waits for its response and releases the request. */
+    /**
+     * Builds the request for {@code service}, runs the service, waits for its response and releases the request.
+     *
+     * @param service the service or router under test
+     * @param request the request to build, its body streamed if the service streams it
+     * @return the response as a client reads it
+     */
     public static TestResponse call(Service service, TestRequest.Builder request) {
         try (TestRequest built = request.buildFor(service)) {
             return call(service, built);
         }
     }
 
-    /** Runs {@code service} on {@code request} and waits for its response; the caller still closes the request. */
+    /**
+     * Runs {@code service} on {@code request} and waits for its response; the caller still closes the request.
+     *
+     * @param service the service or router under test
+     * @param request the request, left open
+     * @return the response as a client reads it
+     */
     public static TestResponse call(Service service, TestRequest request) {
         return call(service, request, DEFAULT_TIMEOUT);
     }
 
-    /** {@link #call(Service, TestRequest)}, failing with an {@link AssertionError} after {@code timeout}. */
+    /**
+     * {@link #call(Service, TestRequest)}, failing with an {@link AssertionError} after {@code timeout}.
+     *
+     * @param service the service or router under test
+     * @param request the request, left open
+     * @param timeout how long to wait for the service's {@code Mono}
+     * @return the response as a client reads it
+     */
     public static TestResponse call(Service service, TestRequest request, Duration timeout) {
         try {
             return respond(service, request).block(timeout);
@@ -60,6 +79,10 @@ public final class ServiceTester {
     /**
      * The response of {@code service} to {@code request}, as a {@code Mono} for {@code StepVerifier} (with virtual
      * time, for services that wait); close the request once it has completed.
+     *
+     * @param service the service or router under test
+     * @param request the request, to close once the {@code Mono} has completed
+     * @return the response as a client reads it, once the service has answered
      */
     public static Mono<TestResponse> respond(Service service, TestRequest request) {
         Request decoded = request.request();

@@ -44,42 +44,79 @@ public final class TestRequest implements AutoCloseable {
         this.bytes = bytes;
     }
 
-    /** Starts a GET of {@code target} (path and query, e.g. {@code /users/1?full=true}). */
+    /**
+     * Starts a GET of {@code target} (path and query, e.g. {@code /users/1?full=true}).
+     *
+     * @param target the request target, as sent in the request line
+     * @return a builder for the rest of the request
+     */
     public static Builder get(String target) {
         return request(Method.GET.name(), target);
     }
 
-    /** Starts a HEAD of {@code target}. */
+    /**
+     * Starts a HEAD of {@code target}.
+     *
+     * @param target the request target, as sent in the request line
+     * @return a builder for the rest of the request
+     */
     public static Builder head(String target) {
         return request(Method.HEAD.name(), target);
     }
 
-    /** Starts a POST to {@code target}; give it a body with {@link Builder#body(String)}. */
+    /**
+     * Starts a POST to {@code target}; give it a body with {@link Builder#body(String)}.
+     *
+     * @param target the request target, as sent in the request line
+     * @return a builder for the rest of the request
+     */
     public static Builder post(String target) {
         return request(Method.POST.name(), target);
     }
 
-    /** Starts a PUT to {@code target}. */
+    /**
+     * Starts a PUT to {@code target}.
+     *
+     * @param target the request target, as sent in the request line
+     * @return a builder for the rest of the request
+     */
     public static Builder put(String target) {
         return request(Method.PUT.name(), target);
     }
 
-    /** Starts a DELETE of {@code target}. */
+    /**
+     * Starts a DELETE of {@code target}.
+     *
+     * @param target the request target, as sent in the request line
+     * @return a builder for the rest of the request
+     */
     public static Builder delete(String target) {
         return request(Method.DELETE.name(), target);
     }
 
-    /** Starts a request with {@code method} to {@code target}. */
+    /**
+     * Starts a request with {@code method} to {@code target}.
+     *
+     * @param method the request method
+     * @param target the request target, as sent in the request line
+     * @return a builder for the rest of the request
+     */
     public static Builder request(Method method, String target) {
         return request(method.name(), target);
     }
 
-    /** Starts a request with the method as sent, any token (an unknown one decodes as {@link Method#OTHER}). */
+    /**
+     * Starts a request with the method as sent, any token (an unknown one decodes as {@link Method#OTHER}).
+     *
+     * @param method the method token, sent as given
+     * @param target the request target, as sent in the request line
+     * @return a builder for the rest of the request
+     */
     public static Builder request(String method, String target) {
         return new Builder(method, target);
     }
 
-    /** The request as the server decoded it; valid until {@link #close()}. */
+    /** {@return the request as the server decoded it; valid until {@link #close()}} */
     public Request request() {
         if (closed) {
             throw new IllegalStateException("the test request is closed");
@@ -121,25 +158,47 @@ public final class TestRequest implements AutoCloseable {
             this.target = target;
         }
 
-        /** Adds a header field, sent as given (the decoder refuses what the server would). */
+        /**
+         * Adds a header field, sent as given (the decoder refuses what the server would).
+         *
+         * @param name the field name
+         * @param value the field value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             headers.add(new String[] {name, value});
             return this;
         }
 
-        /** The body, UTF-8, sent with {@code Content-Length}. */
+        /**
+         * The body, UTF-8, sent with {@code Content-Length}.
+         *
+         * @param body the text of the body
+         * @return this builder
+         */
         public Builder body(String body) {
             return body(body.getBytes(StandardCharsets.UTF_8));
         }
 
-        /** The body, sent with {@code Content-Length}. */
+        /**
+         * The body, sent with {@code Content-Length}.
+         *
+         * @param body the bytes of the body, copied
+         * @return this builder
+         */
         public Builder body(byte[] body) {
             this.body = body.clone();
             this.chunks = null;
             return this;
         }
 
-        /** The body in chunks, UTF-8, sent with {@code Transfer-Encoding: chunked}: a streamed body gets one piece each. */
+        /**
+         * The body in chunks, UTF-8, sent with {@code Transfer-Encoding: chunked}: a streamed body gets one piece
+         * each.
+         *
+         * @param chunks the text of each chunk
+         * @return this builder
+         */
         public Builder chunks(String... chunks) {
             List<byte[]> bytes = new ArrayList<>(chunks.length);
             for (String chunk : chunks) {
@@ -148,7 +207,13 @@ public final class TestRequest implements AutoCloseable {
             return chunks(bytes);
         }
 
-        /** The body in chunks, sent with {@code Transfer-Encoding: chunked}; empty chunks are left out (one ends the body). */
+        /**
+         * The body in chunks, sent with {@code Transfer-Encoding: chunked}; empty chunks are left out (one ends the
+         * body).
+         *
+         * @param chunks the bytes of each chunk, copied
+         * @return this builder
+         */
         public Builder chunks(List<byte[]> chunks) {
             this.chunks = new ArrayList<>(chunks.size());
             for (byte[] chunk : chunks) {
@@ -160,25 +225,39 @@ public final class TestRequest implements AutoCloseable {
             return this;
         }
 
-        /** Sends the request as HTTP/1.0 instead of HTTP/1.1. */
+        /**
+         * Sends the request as HTTP/1.0 instead of HTTP/1.1.
+         *
+         * @return this builder
+         */
         public Builder http10() {
             this.http10 = true;
             return this;
         }
 
-        /** Streams the body ({@link Request#bodyStream()}) whatever the service says, as a streaming service gets it. */
+        /**
+         * Streams the body ({@link Request#bodyStream()}) whatever the service says, as a streaming service gets
+         * it.
+         *
+         * @return this builder
+         */
         public Builder streamedBody() {
             this.streamedBody = true;
             return this;
         }
 
-        /** The limits the decoder enforces, {@link Limits#DEFAULT} unless set. */
+        /**
+         * The limits the decoder enforces, {@link Limits#DEFAULT} unless set.
+         *
+         * @param limits the limits for the decoder
+         * @return this builder
+         */
         public Builder limits(Limits limits) {
             this.limits = limits;
             return this;
         }
 
-        /** The request's bytes, as a client sends them: for a test that also writes it to a socket. */
+        /** {@return the request's bytes, as a client sends them: for a test that also writes it to a socket} */
         public byte[] toBytes() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(ascii(method + " " + target + (http10 ? " HTTP/1.0" : " HTTP/1.1")));
@@ -210,12 +289,17 @@ public final class TestRequest implements AutoCloseable {
             return out.toByteArray();
         }
 
-        /** The request, its body aggregated unless {@link #streamedBody()} was asked for. */
+        /** {@return the request, its body aggregated unless {@link #streamedBody()} was asked for} */
         public TestRequest build() {
             return decode(request -> streamedBody);
         }
 
-        /** The request as the server decodes it for {@code service}: its body streamed if the service streams it. */
+        /**
+         * The request as the server decodes it for {@code service}: its body streamed if the service streams it.
+         *
+         * @param service the service that will get the request
+         * @return the request, to close once the service's {@code Mono} has completed
+         */
         public TestRequest buildFor(Service service) {
             return decode(request -> streamedBody || service.streamsBody(request));
         }

@@ -48,62 +48,85 @@ public final class TestResponse {
         return new TestResponse(raw, Integer.parseInt(statusLine[1]), statusLine[2], List.copyOf(headers), body, error);
     }
 
-    /** The status code. */
+    /** {@return the status code} */
     public int status() {
         return status;
     }
 
-    /** The reason phrase of the status line. */
+    /** {@return the reason phrase of the status line} */
     public String reason() {
         return reason;
     }
 
-    /** The value of the first header named {@code name} (any case), or {@code null}. */
+    /**
+     * The value of the first header named {@code name} (any case), or {@code null}.
+     *
+     * @param name the field name
+     * @return its value, or {@code null}
+     */
     public String header(String name) {
         return first(headers, name);
     }
 
-    /** The values of every header named {@code name} (any case), in order. */
+    /**
+     * The values of every header named {@code name} (any case), in order.
+     *
+     * @param name the field name
+     * @return its values, empty if there is none
+     */
     public List<String> headers(String name) {
         return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).toList();
     }
 
-    /** The header names, in order, as sent. */
+    /** {@return the header names, in order, as sent} */
     public List<String> headerNames() {
         return headers.stream().map(h -> h[0]).toList();
     }
 
-    /** The body's bytes (a copy). */
+    /** {@return the body's bytes (a copy)} */
     public byte[] body() {
         return body.clone();
     }
 
-    /** The body as UTF-8 text. */
+    /** {@return the body as UTF-8 text} */
     public String bodyAsString() {
         return bodyAsString(StandardCharsets.UTF_8);
     }
 
-    /** The body decoded with {@code charset}. */
+    /**
+     * The body decoded with {@code charset}.
+     *
+     * @param charset the charset of the body
+     * @return the body as text
+     */
     public String bodyAsString(Charset charset) {
         return new String(body, charset);
     }
 
-    /** Whether the response ends the connection ({@code Connection: close}). */
+    /** {@return whether the response ends the connection ({@code Connection: close})} */
     public boolean closesConnection() {
         return "close".equalsIgnoreCase(header("Connection"));
     }
 
-    /** What the service's {@code Mono} failed with, which the server answered with 500; {@code null} if it did not fail. */
+    /**
+     * {@return what the service's {@code Mono} failed with, which the server answered with 500; {@code null} if it
+     * did not fail}
+     */
     public Throwable error() {
         return error;
     }
 
-    /** The whole response as the client receives it. */
+    /** {@return the whole response as the client receives it} */
     public byte[] raw() {
         return raw.clone();
     }
 
-    /** Fails with an {@link AssertionError} showing the response unless its status is {@code expected}. */
+    /**
+     * Fails with an {@link AssertionError} showing the response unless its status is {@code expected}.
+     *
+     * @param expected the status code expected
+     * @return this response, for more assertions
+     */
     public TestResponse assertStatus(int expected) {
         if (status != expected) {
             throw failure("status " + expected + " expected");
@@ -111,7 +134,13 @@ public final class TestResponse {
         return this;
     }
 
-    /** Fails unless the first header named {@code name} has exactly the value {@code expected}. */
+    /**
+     * Fails unless the first header named {@code name} has exactly the value {@code expected}.
+     *
+     * @param name the field name
+     * @param expected the value expected
+     * @return this response, for more assertions
+     */
     public TestResponse assertHeader(String name, String expected) {
         if (!expected.equals(header(name))) {
             throw failure(name + ": " + expected + " expected");
@@ -119,7 +148,12 @@ public final class TestResponse {
         return this;
     }
 
-    /** Fails unless the body, as UTF-8, is {@code expected}. */
+    /**
+     * Fails unless the body, as UTF-8, is {@code expected}.
+     *
+     * @param expected the body text expected
+     * @return this response, for more assertions
+     */
     public TestResponse assertBody(String expected) {
         if (!expected.equals(bodyAsString())) {
             throw failure("body \"" + expected + "\" expected");
