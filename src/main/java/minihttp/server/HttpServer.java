@@ -1,26 +1,13 @@
 package minihttp.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.channel.group.ChannelGroup;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.netty.DisposableServer;
-import reactor.netty.tcp.SslProvider;
-import reactor.netty.tcp.TcpServer;
 import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.Drain;
-import minihttp.internal.server.NettyTransport;
-import minihttp.internal.server.HalfClose;
+import minihttp.internal.server.ServerBinding;
 import minihttp.service.Service;
 
 /**
@@ -39,12 +26,7 @@ public final class HttpServer {
     public static final int DEFAULT_BACKLOG = 4096;
     /** Socket buffer size that means "leave it to the kernel" (Linux autotunes buffers that are not set). */
     public static final int OS_DEFAULT = 0;
-    private static final int NO_PORT = -1;
-    /** Event loops are stopped without a quiet period: close() means now; in-flight work has its timeout. */
-    private static final Duration SHUTDOWN_QUIET = Duration.ZERO;
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration MIN_DISPOSE_TIMEOUT = Duration.ofMillis(1);
-    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final int NO_PORT = ServerBinding.NO_PORT;
 
     // Not final only so that the setters can fill in a copy; an instance never changes once returned.
     private String host = "127.0.0.1";
@@ -355,75 +337,13 @@ public final class HttpServer {
             throw new IllegalStateException("tlsPort needs tls(...)");
         }
         Limits decoderLimits = limits;
-        // Netty 4.2 event loops with the chosen I/O handler; reactor-netty derives the channel classes from the
-        // group (runOn), so io_uring, epoll and nio all go through the same TcpServer code.
         Timeouts connectionTimeouts = timeouts;
         Drain drain = new Drain();
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(threads,
-                new DefaultThreadFactory("minihttp-" + transport.label(), true), NettyTransport.ioHandlerFactory(transport));
-        List<DisposableServer> servers = new ArrayList<>();
-        try {
-            TcpServer base = TcpServer.create()
-                    .host(host)
-                    .option(ChannelOption.SO_BACKLOG, backlog)
-                    .channelGroup(drain.channels())
-                    .childOption(ChannelOption.TCP_NODELAY, noDelay)
-                    // A client's half-close ends its input only: its responses still go out (HalfClose).
-                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, HttpConnection.WRITE_BUFFER_WATER_MARK)
-                    .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts,
-                            drain));
-            if (receiveBuffer != OS_DEFAULT) {
-                base = base.option(ChannelOption.SO_RCVBUF, receiveBuffer)
-                        .childOption(ChannelOption.SO_RCVBUF, receiveBuffer);
-            }
-            if (sendBuffer != OS_DEFAULT) {
-                base = base.childOption(ChannelOption.SO_SNDBUF, sendBuffer);
-            }
-            int plainPort = NO_PORT;
-            int securePort = NO_PORT;
-            if (tls == null || tlsPort != NO_PORT) {
-                plainPort = listen(base, port, group, servers);
-            }
-            Tls.Provider provider = null;
-            if (tls != null) {
-                provider = tls.effectiveProvider();
-                SslProvider ssl = SslProvider.builder().sslContext(tls.sslContext()).build();
-                securePort = listen(base.secure(ssl), tlsPort != NO_PORT ? tlsPort : port, group, servers);
-            }
-            Transport used = NettyTransport.of(servers.get(0).channel());
-            return new Running(servers, group, host, plainPort, securePort, threads, used, reusePort,
-                    provider, tls == null ? null : tls.fingerprint(), drain, timeouts.shutdown());
-        } catch (RuntimeException e) {
-            servers.forEach(DisposableServer::disposeNow);
-            stopLoops(group);
-            throw e;
-        }
-    }
-
-    /** Opens the listening socket(s) of one port: one shared, or one per loop with SO_REUSEPORT; the bound port. */
-    private int listen(TcpServer server, int port, MultiThreadIoEventLoopGroup group, List<DisposableServer> servers) {
-        if (!reusePort) {
-            DisposableServer bound = server.port(port).runOn(group).bindNow();
-            servers.add(bound);
-            return bound.port();
-        }
-        int bound = port;
-        for (EventExecutor loop : group) {
-            // Each listener runs on one loop only, so its connections are accepted and served by that thread.
-            DisposableServer s = server.option(NettyTransport.reusePortOption(transport), true)
-                    .port(bound)
-                    .runOn((EventLoopGroup) loop)
-                    .bindNow();
-            servers.add(s);
-            bound = s.port();
-        }
-        return bound;
-    }
-
-    private static void stopLoops(EventLoopGroup group) {
-        group.shutdownGracefully(SHUTDOWN_QUIET.toMillis(), SHUTDOWN_TIMEOUT.toMillis(),
-                TimeUnit.MILLISECONDS).syncUninterruptibly();
+        ServerBinding binding = ServerBinding.bind(new ServerBinding.Sockets(host, port, tlsPort, threads, transport,
+                        reusePort, backlog, noDelay, receiveBuffer, sendBuffer, tls), drain,
+                (in, out) -> HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts, drain));
+        return new Running(binding, host, threads, reusePort, tls == null ? null : tls.effectiveProvider(),
+                tls == null ? null : tls.fingerprint(), timeouts.shutdown());
     }
 
     private static int requirePort(int port) {
@@ -442,36 +362,25 @@ public final class HttpServer {
 
     /** A bound server: its addresses, how it runs, and how to stop it. */
     public static final class Running implements AutoCloseable {
-        private final List<DisposableServer> servers;
-        private final EventLoopGroup group;
+        private final ServerBinding binding;
         private final String host;
-        private final int plainPort;
-        private final int tlsPort;
         private final int threads;
-        private final Transport transport;
         private final boolean reusePort;
         private final Tls.Provider tlsProvider;
         private final String fingerprint;
-        private final Drain drain;
         private final Duration shutdownTimeout;
         /** The JVM shutdown hook of {@link #drainOnShutdown()}, or null. */
         private Thread shutdownHook;
         private boolean stopped;
 
-        private Running(List<DisposableServer> servers, EventLoopGroup group, String host, int plainPort, int tlsPort,
-                int threads, Transport transport, boolean reusePort, Tls.Provider tlsProvider, String fingerprint,
-                Drain drain, Duration shutdownTimeout) {
-            this.servers = List.copyOf(servers);
-            this.group = group;
+        private Running(ServerBinding binding, String host, int threads, boolean reusePort, Tls.Provider tlsProvider,
+                String fingerprint, Duration shutdownTimeout) {
+            this.binding = binding;
             this.host = host;
-            this.plainPort = plainPort;
-            this.tlsPort = tlsPort;
             this.threads = threads;
-            this.transport = transport;
             this.reusePort = reusePort;
             this.tlsProvider = tlsProvider;
             this.fingerprint = fingerprint;
-            this.drain = drain;
             this.shutdownTimeout = shutdownTimeout;
         }
 
@@ -482,22 +391,22 @@ public final class HttpServer {
 
         /** {@return the port of the first listener: plain HTTP, or HTTPS when TLS is the only listener} */
         public int port() {
-            return plainPort != NO_PORT ? plainPort : tlsPort;
+            return binding.plainPort() != NO_PORT ? binding.plainPort() : binding.tlsPort();
         }
 
         /** {@return the plain HTTP port, or -1 when only HTTPS is served} */
         public int plainPort() {
-            return plainPort;
+            return binding.plainPort();
         }
 
         /** {@return the HTTPS port, or -1 without TLS} */
         public int tlsPort() {
-            return tlsPort;
+            return binding.tlsPort();
         }
 
         /** {@return the transport the listening channels actually run on} */
         public Transport transport() {
-            return transport;
+            return binding.transport();
         }
 
         /** {@return the TLS engine in use, or null without TLS} */
@@ -512,7 +421,7 @@ public final class HttpServer {
 
         /** {@return the listening channels: one per port, or one per loop and port with SO_REUSEPORT} */
         List<Channel> listeners() {
-            return servers.stream().map(DisposableServer::channel).toList();
+            return binding.listeners();
         }
 
         /**
@@ -522,6 +431,8 @@ public final class HttpServer {
          * @return the line to print when the server is ready
          */
         public String readyLine() {
+            int plainPort = binding.plainPort();
+            int tlsPort = binding.tlsPort();
             StringBuilder sb = new StringBuilder("listening on ");
             if (plainPort != NO_PORT) {
                 sb.append("http://").append(host).append(':').append(plainPort);
@@ -529,7 +440,7 @@ public final class HttpServer {
             if (tlsPort != NO_PORT) {
                 sb.append(plainPort != NO_PORT ? " and " : "").append("https://").append(host).append(':').append(tlsPort);
             }
-            sb.append(" (").append(threads).append(" event loops, ").append(transport.label());
+            sb.append(" (").append(threads).append(" event loops, ").append(binding.transport().label());
             if (reusePort) {
                 sb.append(", reuseport");
             }
@@ -541,19 +452,17 @@ public final class HttpServer {
 
         /** Blocks until the server is stopped by {@link #close()}. */
         public void awaitClose() {
-            for (DisposableServer server : servers) {
-                server.onDispose().block();
-            }
+            binding.awaitClose();
         }
 
         /** {@return the open connections' channels, for tests that look at a connection's outbound buffer} */
         ChannelGroup channels() {
-            return drain.channels();
+            return binding.channels();
         }
 
         /** {@return the connections open now} */
         public int openConnections() {
-            return drain.openConnections();
+            return binding.openConnections();
         }
 
         /**
@@ -578,23 +487,7 @@ public final class HttpServer {
                     }
                 }
             }
-            drain.start();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            boolean clean = true;
-            for (DisposableServer server : servers) {
-                // Closes the listening socket, waits for its connections to end, closes the rest at the deadline.
-                long left = Math.max(deadline - System.nanoTime(), MIN_DISPOSE_TIMEOUT.toNanos());
-                try {
-                    server.disposeNow(Duration.ofNanos(left));
-                } catch (IllegalStateException deadlinePassed) {
-                    clean = false;
-                }
-            }
-            if (!clean) {
-                log.warn("shutdown: connections still busy after {} ms were closed", timeout.toMillis());
-            }
-            stopLoops(group);
-            return clean;
+            return binding.shutdown(timeout);
         }
 
         /**

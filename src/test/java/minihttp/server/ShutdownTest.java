@@ -158,6 +158,27 @@ class ShutdownTest {
     }
 
     @Test
+    void aHeadWaitingForItsContinueDoesNotTakeTheCloseFromTheLastResponse() throws Exception {
+        start(1);
+        RawClient c = connect();
+        // One read: a slow request, then the head of a POST whose client waits for 100 Continue to send its body.
+        c.write(get("/delay?ms=600&i=1")
+                + "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+        awaitCalls(1);
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+        // The shutdown reads no body: the slow response is the last one, and says so.
+        assertResponse(c.read(), 200, "OK", "1:600", "Connection", "close");
+        String interim = "HTTP/1.1 100 Continue\r\n\r\n";
+        StringBuilder rest = new StringBuilder();
+        for (int i = 0; i < interim.length(); i++) {
+            rest.append((char) c.readByte());
+        }
+        assertEquals(interim, rest.toString());
+        assertTrue(c.closedByServer(2_000), "not closed after the last response");
+        assertTrue(shutdown.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void deadlineClosesConnectionsStillBusy() throws Exception {
         start(1);
         RawClient slow = connect();

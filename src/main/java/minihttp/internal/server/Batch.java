@@ -5,13 +5,9 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.charset.StandardCharsets;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
-import minihttp.http.HttpStatus;
-import minihttp.http.BodyException;
 import minihttp.http.Response;
 import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.DateCache;
@@ -20,45 +16,40 @@ import minihttp.internal.codec.DecodedRequest;
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.
  *
- * <p>While every response is ready, each is encoded as it arrives and {@link #done()} is a {@code Mono.just}
+ * <p>While every response is ready, each is encoded as it arrives and {@link #whenEncoded()} is a {@code Mono.just}
  * of the batch, which {@code concatMap} takes without subscribing. From the first response that is not ready,
- * the rest are queued and {@link #done()} waits for them in order; the read's bytes stay retained meanwhile,
- * because the requests still being served are views into them.
+ * the rest are queued as {@link Entry entries} and {@link #whenEncoded()} waits for them in order; the read's bytes
+ * stay held meanwhile, because the requests still being served are views into them.
  */
 final class Batch {
 
-    private static final Logger log = LoggerFactory.getLogger(Batch.class);
     /** The least output room: a few typical responses. */
     private static final int MIN_OUTPUT_CAPACITY = 512;
-    static final Response EMPTY_RESULT =
-            Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response\n");
-    static final Response FAILED =
-            Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
     /** An interim response: no Date, no Content-Length (RFC 9110 section 15.2). */
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Stands for {@link #CONTINUE} among queued responses. */
-    private static final Response CONTINUE_MARK = Response.text(HttpStatus.CONTINUE, "");
 
     private final ByteBufAllocator alloc;
     private final int outputCapacity;
     private ByteBuf out;
     private byte[] date;
-    /** Responses from the first one that was not ready, in request order; null while all are ready. */
-    private List<Queued> queued;
-    private int encodedLater;
+    /** Entries from the first response that was not ready, in request order; null while all are ready. */
+    private List<Entry> queued;
+    /** How many of {@link #queued} are in {@link #out}: the next one to encode. */
+    private int encodedQueued;
     private boolean subscribed;
-    private ByteBuf held;
+    /** The read's bytes, which requests still being served read. */
+    private ByteBuf heldInput;
     /** Further buffers that requests still being served read (a de-chunked body has its own); rarely used. */
-    private List<ByteBuf> moreHeld;
+    private List<ByteBuf> moreHeldInput;
     /**
      * Requests whose bodies stream in: a body whose service never subscribed to it (its response dropped with the
      * batch before or while it was computed) is discarded with the batch, releasing the pieces it queued.
      */
     private List<DecodedRequest> streamed;
-    private boolean last;
+    private boolean endsConnection;
     /** Whether the responses encoded so far go out before the queued ones are done: a 100 Continue is among them. */
-    private boolean flushFirst;
-    /** The response encoded last, where it starts in {@link #out} and its Connection header: see closeAfterLast. */
+    private boolean flushReadyFirst;
+    /** The response encoded last, where it starts in {@link #out} and its Connection header: see makeLastResponseClose. */
     private Response lastEncoded;
     private int lastEncodedStart;
     private ConnectionHeader lastEncodedConnection;
@@ -67,6 +58,18 @@ final class Batch {
      * the send takes it. Written on the event loop before the batch is emitted, read by the send's map.
      */
     private int countedOutput;
+
+    /** What is queued behind a response that was not ready. */
+    private sealed interface Entry permits Ready, Pending, Continue {}
+
+    /** A response that was ready when it was added. */
+    private record Ready(Response response, ConnectionHeader connection) implements Entry {}
+
+    /** A response still being computed, failures and emptiness already turned into error responses. */
+    private record Pending(Mono<Response> response, ConnectionHeader connection) implements Entry {}
+
+    /** {@code 100 Continue}, which goes out once the responses before it have. */
+    private enum Continue implements Entry { INTERIM }
 
     /**
      * {@code inputBytes} sizes the output: requests with the usual headers are longer than their responses, so
@@ -77,9 +80,9 @@ final class Batch {
         this.outputCapacity = Math.max(MIN_OUTPUT_CAPACITY, inputBytes);
     }
 
-    /** Whether this batch ends the connection: its last response closes it. */
-    boolean last() {
-        return last;
+    /** Whether this batch ends the connection: the connection closes once it is sent, nothing is read after it. */
+    boolean endsConnection() {
+        return endsConnection;
     }
 
     /** Whether some response of this batch is still being computed. */
@@ -87,19 +90,9 @@ final class Batch {
         return queued != null;
     }
 
-    /**
-     * Makes the last response of this batch say {@code Connection: close}, unless it has been sent already: a
-     * graceful shutdown ends the connection after it. A response still being computed is encoded so; one encoded
-     * already, in a batch waiting behind a slow one, has its header rewritten in place.
-     */
-    synchronized void closeAfterLast() {
-        if (queued != null && encodedLater < queued.size()) {
-            int lastIndex = queued.size() - 1;
-            queued.set(lastIndex, new Queued(queued.get(lastIndex).response(), ConnectionHeader.CLOSE));
-        } else if (out != null && lastEncoded != null) {
-            ResponseEncoder.closeLast(out, lastEncodedStart, lastEncoded, lastEncodedConnection);
-            lastEncodedConnection = ConnectionHeader.CLOSE;
-        }
+    /** Whether the batch has nothing to write and does not end the connection: a read of body bytes only. */
+    boolean isEmpty() {
+        return out == null && queued == null && !endsConnection;
     }
 
     /** The bytes encoded so far: the decoding of a read stops once they pass the connection's output budget. */
@@ -119,38 +112,30 @@ final class Batch {
         return counted;
     }
 
-    /** A response queued behind one that is not ready: a {@link Response}, or a {@code Mono} of one. */
-    private record Queued(Object response, ConnectionHeader connection) {}
-
-    /** Adds a response that is ready now. */
-    void ready(Response response, ConnectionHeader connection) {
-        last |= connection == ConnectionHeader.CLOSE;
+    /** Adds a response that is ready now: encodes it, unless responses before it are still pending. */
+    void addReady(Response response, ConnectionHeader connection) {
+        endsConnection |= connection == ConnectionHeader.CLOSE;
         if (queued != null) {
-            queued.add(new Queued(response, connection));
+            queued.add(new Ready(response, connection));
             return;
         }
-        if (out == null) {
-            out = alloc.ioBuffer(outputCapacity);
-            date = DateCache.bytes();
-        }
-        lastEncoded = response;
-        lastEncodedStart = out.writerIndex();
-        lastEncodedConnection = connection;
-        ResponseEncoder.encode(response, out, date, connection);
+        allocateOutput();
+        encode(response, connection, date);
     }
 
     /** Adds a response that completes later; {@code input} holds the bytes its request reads. */
-    void later(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
-        last |= connection == ConnectionHeader.CLOSE;
+    void addPending(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
+        endsConnection |= connection == ConnectionHeader.CLOSE;
         queue(response, input, connection);
     }
 
     /**
-     * Adds the response of a request whose body is still streaming in, without ending the batch's reading even if
-     * it closes the connection (the decoder ends the connection after that body). The batch owns dropping the body
+     * Adds the response of a request whose body is still streaming in. It does not end the batch's reading even if
+     * it closes the connection: the decoder ends the connection after that body. The batch owns dropping the body
      * if it is discarded before the service got to it.
      */
-    void laterStreamed(Mono<Response> response, DecodedRequest request, ByteBuf input, ConnectionHeader connection) {
+    void addPendingStreamed(Mono<Response> response, DecodedRequest request, ByteBuf input,
+                            ConnectionHeader connection) {
         if (streamed == null) {
             streamed = new ArrayList<>(2);
         }
@@ -158,57 +143,60 @@ final class Batch {
         queue(response, input, connection);
     }
 
+    /** Adds {@code 100 Continue}: the client waits for it before sending the body of the request read last. */
+    void addContinue() {
+        if (queued != null) {
+            queued.add(Continue.INTERIM);
+            return;
+        }
+        writeContinue();
+        flushReadyFirst = true;
+    }
+
+    /** Makes this batch end the connection without a response of its own: it closes after those before it. */
+    void endConnection() {
+        endsConnection = true;
+    }
+
+    /**
+     * Makes the last response of this batch say {@code Connection: close}, unless it has been sent already: a
+     * graceful shutdown ends the connection after it. A response still queued is encoded so; one encoded
+     * already, in a batch waiting behind a slow one, has its header rewritten in place.
+     */
+    synchronized void makeLastResponseClose() {
+        int last = queued == null ? -1 : lastQueuedResponse();
+        if (last >= encodedQueued) {
+            queued.set(last, queued.get(last) instanceof Pending pending
+                    ? new Pending(pending.response(), ConnectionHeader.CLOSE)
+                    : new Ready(((Ready) queued.get(last)).response(), ConnectionHeader.CLOSE));
+        } else if (out != null && lastEncoded != null) {
+            ResponseEncoder.closeLast(out, lastEncodedStart, lastEncoded, lastEncodedConnection);
+            lastEncodedConnection = ConnectionHeader.CLOSE;
+        }
+    }
+
+    /** The index of the last response among the queued entries (a 100 Continue may follow it); the first is one. */
+    private int lastQueuedResponse() {
+        int i = queued.size() - 1;
+        while (queued.get(i) == Continue.INTERIM) {
+            i--;
+        }
+        return i;
+    }
+
     private void queue(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
         if (queued == null) {
             queued = new ArrayList<>();
         }
-        if (held == null) {
-            held = input.retain();
-        } else if (input != held) {
-            if (moreHeld == null) {
-                moreHeld = new ArrayList<>(2);
+        if (heldInput == null) {
+            heldInput = input.retain();
+        } else if (input != heldInput) {
+            if (moreHeldInput == null) {
+                moreHeldInput = new ArrayList<>(2);
             }
-            moreHeld.add(input.retain());
+            moreHeldInput.add(input.retain());
         }
-        queued.add(new Queued(settled(response), connection));
-    }
-
-    /** Adds {@code 100 Continue}: the client waits for it before sending the body of the request read last. */
-    void continueInterim() {
-        if (queued != null) {
-            queued.add(new Queued(CONTINUE_MARK, ConnectionHeader.NONE));
-            return;
-        }
-        if (out == null) {
-            out = alloc.ioBuffer(outputCapacity);
-            date = DateCache.bytes();
-        }
-        out.writeBytes(CONTINUE);
-        flushFirst = true;
-    }
-
-    /** Makes this the last batch without a response of its own: the connection closes after those before it. */
-    void closeAfter() {
-        last = true;
-    }
-
-    /** Whether the batch has nothing to write and does not end the connection: a read of body bytes only. */
-    boolean isEmpty() {
-        return out == null && queued == null && !last;
-    }
-
-    /** {@code response}, with a failure or no response at all turned into the response that says so. */
-    static Mono<Response> settled(Mono<Response> response) {
-        return response.onErrorResume(e -> Mono.just(failure(e))).defaultIfEmpty(EMPTY_RESULT);
-    }
-
-    /** The response for a service that failed: 500, or the status of a request body that could not be read. */
-    static Response failure(Throwable error) {
-        if (error instanceof BodyException body) {
-            return Response.text(body.status(), body.getMessage() + "\n");
-        }
-        log.warn("service failed", error);
-        return FAILED;
+        queued.add(new Pending(ErrorResponses.orErrorResponse(response), connection));
     }
 
     /**
@@ -219,18 +207,20 @@ final class Batch {
      * and a discarded buffer would be released twice, whereas a discarded batch whose output was taken releases
      * nothing.
      */
-    Flux<Batch> done() {
+    Flux<Batch> whenEncoded() {
         if (queued == null) {
             return out == null ? Flux.empty() : Flux.just(this);
         }
         subscribed = true;
+        // flatMapSequential subscribes to every pending response at once and delivers them in queue order.
         Mono<Batch> rest = Flux.fromIterable(queued)
-                .flatMapSequential(Batch::asMono)
-                .doOnNext(this::encodeLater)
-                .then(Mono.fromCallable(this::encoded))
+                .flatMapSequential(Batch::completion)
+                .doOnNext(this::encodeCompleted)
+                .then(Mono.fromCallable(this::allEncoded))
                 .doOnDiscard(Response.class, Response::release)
+                .doOnDiscard(Ready.class, ready -> ready.response().release()) // left in the queue on cancel
                 .doFinally(signal -> discard());
-        return flushFirst ? Flux.concat(Mono.just(this), rest) : rest.flux();
+        return flushReadyFirst ? Flux.concat(Mono.just(this), rest) : rest.flux();
     }
 
     /** Hands the encoded output over: the batch keeps no reference to it. */
@@ -246,13 +236,13 @@ final class Batch {
             out.release();
             out = null;
         }
-        if (held != null) {
-            held.release();
-            held = null;
+        if (heldInput != null) {
+            heldInput.release();
+            heldInput = null;
         }
-        if (moreHeld != null) {
-            moreHeld.forEach(ByteBuf::release);
-            moreHeld = null;
+        if (moreHeldInput != null) {
+            moreHeldInput.forEach(ByteBuf::release);
+            moreHeldInput = null;
         }
         if (streamed != null) {
             // A body no service subscribed to (its response never subscribed, or cancelled first) holds pieces
@@ -262,44 +252,69 @@ final class Batch {
         }
         if (queued != null && !subscribed) {
             // Once subscribed, the Flux owns the queued responses and discards them through the hook.
-            for (Queued q : queued) {
-                if (q.response() instanceof Response r) {
-                    r.release();
+            for (Entry entry : queued) {
+                if (entry instanceof Ready ready) {
+                    ready.response().release();
                 }
             }
         }
         queued = null;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Mono<Response> asMono(Queued queued) {
-        return queued.response() instanceof Response r ? Mono.just(r) : (Mono<Response>) queued.response();
+    /** The response an entry stands for, once it is complete; nothing for a 100 Continue, which has none. */
+    private static Mono<Response> completion(Entry entry) {
+        if (entry instanceof Ready ready) {
+            return Mono.just(ready.response());
+        }
+        return entry instanceof Pending pending ? pending.response() : Mono.empty();
     }
 
-    // Runs on whichever thread completed the response; the lock only orders it against a concurrent cancel.
-    private synchronized void encodeLater(Response response) {
+    /**
+     * Encodes the next response in request order, after any 100 Continue queued before it. Runs on whichever thread
+     * completed the response; the lock only orders it against a concurrent cancel or shutdown.
+     */
+    private synchronized void encodeCompleted(Response response) {
         if (queued == null) { // cancelled meanwhile
             response.release();
             return;
         }
-        if (out == null) {
-            out = alloc.ioBuffer(outputCapacity);
+        writeQueuedContinues();
+        // The Connection header is the entry's now, not when it was subscribed to: a shutdown may have made it close.
+        Entry entry = queued.get(encodedQueued++);
+        allocateOutput();
+        encode(response, entry instanceof Pending pending ? pending.connection() : ((Ready) entry).connection(),
+                DateCache.bytes()); // not the read's: the response may complete seconds later
+    }
+
+    private synchronized Batch allEncoded() {
+        writeQueuedContinues(); // the last request's, whose body the client sends once it sees it
+        queued = null; // everything in it is encoded; nothing left for discard() to release
+        return this;
+    }
+
+    private void writeQueuedContinues() {
+        while (encodedQueued < queued.size() && queued.get(encodedQueued) == Continue.INTERIM) {
+            writeContinue();
+            encodedQueued++;
         }
-        if (response == CONTINUE_MARK) {
-            out.writeBytes(CONTINUE);
-            encodedLater++;
-            return;
-        }
-        // flatMapSequential delivers in queue order, so the count says which request this answers.
-        ConnectionHeader connection = queued.get(encodedLater++).connection();
+    }
+
+    private void encode(Response response, ConnectionHeader connection, byte[] date) {
         lastEncoded = response;
         lastEncodedStart = out.writerIndex();
         lastEncodedConnection = connection;
-        ResponseEncoder.encode(response, out, DateCache.bytes(), connection);
+        ResponseEncoder.encode(response, out, date, connection);
     }
 
-    private synchronized Batch encoded() {
-        queued = null; // everything in it is encoded; nothing left for discard() to release
-        return this;
+    private void writeContinue() {
+        allocateOutput();
+        out.writeBytes(CONTINUE);
+    }
+
+    private void allocateOutput() {
+        if (out == null) {
+            out = alloc.ioBuffer(outputCapacity);
+            date = DateCache.bytes();
+        }
     }
 }

@@ -4,12 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
-import java.util.Arrays;
 import io.netty.channel.ChannelOutboundBuffer;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,9 +16,6 @@ import reactor.netty.NettyOutbound;
 import reactor.netty.channel.ChannelOperations;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.http.HttpStatus;
-import minihttp.http.Method;
-import minihttp.http.Response;
-import minihttp.http.Request;
 import minihttp.internal.codec.RequestDecoder;
 import minihttp.internal.codec.ReadControl;
 import minihttp.internal.codec.DecodedRequest;
@@ -33,7 +27,8 @@ import minihttp.service.Service;
  * The pipeline of one connection, as one Reactor composition:
  * {@code NettyInbound} reads -> decode -> service calls -> {@link Batch} per read -> in order -> {@code NettyOutbound}.
  *
- * <p>Each read is decoded and its services called inside {@code handle}, while reactor-netty still holds the read's
+ * <p>Each read is decoded and its requests dispatched inside {@code handle} ({@link Dispatcher} decides what each
+ * one gets: its service's response or the server's own), while reactor-netty still holds the read's
  * buffer (it releases it when {@code onNext} returns). {@code concatMap} then keeps the batches in read order;
  * for a batch whose responses were all ready it takes the batch through the {@code Mono.just} fast path without
  * a subscription, then {@code map} takes its buffer. Each batch is one write and one flush. A request that ends
@@ -78,34 +73,17 @@ public final class HttpConnection {
     public static final int OUTPUT_BUDGET = WRITE_BUFFER_WATER_MARK.high();
     private static final AtomicLongFieldUpdater<HttpConnection> OUTPUT_TAKEN =
             AtomicLongFieldUpdater.newUpdater(HttpConnection.class, "outputTaken");
-    private static final Mono<Response> NOT_IMPLEMENTED =
-            Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method\n"));
-    /** The server is no proxy: CONNECT, whatever its target, is not for services to answer. */
-    private static final Mono<Response> CONNECT_NOT_IMPLEMENTED =
-            Mono.just(Response.text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT\n"));
-    /**
-     * {@code OPTIONS *} asks about the server, not a resource (RFC 9110 section 9.3.7): the methods it hands to
-     * services, all those it knows but CONNECT.
-     */
-    private static final Mono<Response> SERVER_OPTIONS = Mono.just(Response.status(HttpStatus.OK)
-            .header("Allow", Arrays.stream(Method.values())
-                    .filter(m -> m != Method.OTHER && m != Method.CONNECT)
-                    .map(Enum::name)
-                    .collect(Collectors.joining(", ")))
-            .empty());
-    private static final Response REQUEST_TIMEOUT = Response.text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout\n");
-
-    private final Service service;
     private final RequestDecoder decoder;
+    private final Dispatcher dispatcher;
     private final ByteBufAllocator alloc;
     private final Connection connection;
     private final ConnectionTimer timer;
     private final WriteGate gate;
     private final AutoRead reads;
     /** The last batch with responses: a graceful shutdown makes its last response say {@code Connection: close}. */
-    private Batch lastBatch;
+    private Batch lastBatchWithResponses;
     /** A deadline passed with a request unfinished: it is answered with 408 after the pending responses. */
-    private boolean timedOut;
+    private boolean owesRequestTimeout;
     /** The output encoded by the reads so far, in bytes; event loop. */
     private long outputEncoded;
     /** Of it, what the send has taken: written by its map, one thread at a time (release store, see send). */
@@ -117,7 +95,6 @@ public final class HttpConnection {
 
     private HttpConnection(Service service, Limits limits, ByteBufAllocator alloc, Connection connection,
                            Timeouts timeouts) {
-        this.service = service;
         this.alloc = alloc;
         this.connection = connection;
         Channel channel = connection.channel();
@@ -125,6 +102,7 @@ public final class HttpConnection {
         this.gate = new WriteGate(channel, timer::outputBlocked, this::outputDrained);
         this.reads = new AutoRead(channel, gate, timer);
         this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads);
+        this.dispatcher = new Dispatcher(service, decoder);
     }
 
     /** The handler reactor-netty runs for each accepted connection. */
@@ -144,7 +122,7 @@ public final class HttpConnection {
                     if (!batch.isEmpty()) {
                         sink.next(batch);
                     }
-                    if (batch.last()) {
+                    if (batch.endsConnection()) {
                         sink.complete(); // cancels the inbound: nothing is read after the last batch
                     }
                 })
@@ -181,28 +159,12 @@ public final class HttpConnection {
         decoder.feed(in);
         long room = OUTPUT_BUDGET - outputHeld();
         DecodedRequest request;
-        while (!batch.last() && batch.encodedBytes() <= room && (request = decoder.poll()) != null) {
-            ConnectionHeader connection = ConnectionHeader.answering(request);
-            if (request.method() != Method.GET || request.isBodyStreamed()) {
-                unusual(request, connection, batch);
-                continue;
-            }
-            answer(call(request), connection, batch);
+        while (!batch.endsConnection() && batch.encodedBytes() <= room && (request = decoder.poll()) != null) {
+            dispatcher.dispatch(request, batch);
         }
-        boolean overBudget = !batch.last() && batch.encodedBytes() > room;
-        if (!batch.last() && !overBudget) {
-            if (decoder.failed()) {
-                HttpStatus status = decoder.errorStatus();
-                if (status != null) {
-                    batch.ready(Response.text(status, decoder.errorMessage() + "\n"), ConnectionHeader.CLOSE);
-                } else {
-                    batch.closeAfter(); // a streamed body failed: its request is answered by its service
-                }
-            } else if (decoder.ended()) {
-                batch.closeAfter();
-            } else if (decoder.takeContinue()) {
-                batch.continueInterim();
-            }
+        boolean overBudget = !batch.endsConnection() && batch.encodedBytes() > room;
+        if (!batch.endsConnection() && !overBudget) {
+            dispatcher.dispatchEndOfRead(batch);
         }
         decoder.endRead(); // keeps what is left of the read when it stopped at the budget
         outputEncoded += batch.countOutput();
@@ -263,7 +225,7 @@ public final class HttpConnection {
             timer.serviceStarted();
         }
         if (completed) {
-            lastBatch = batch;
+            lastBatchWithResponses = batch;
         }
     }
 
@@ -291,22 +253,23 @@ public final class HttpConnection {
      */
     private Batch onInboundEnd() {
         boolean answeredByService = decoder.streamingBody();
-        if (timedOut) {
+        if (owesRequestTimeout) {
             decoder.release(HttpStatus.REQUEST_TIMEOUT, "request body not received in time");
         } else {
             decoder.release();
         }
-        if (!timedOut || answeredByService || lastBatch != null && lastBatch.last()) {
+        if (!owesRequestTimeout || answeredByService
+                || lastBatchWithResponses != null && lastBatchWithResponses.endsConnection()) {
             return null;
         }
         Batch batch = new Batch(alloc, 0);
-        batch.ready(REQUEST_TIMEOUT, ConnectionHeader.CLOSE);
+        batch.addReady(ErrorResponses.REQUEST_TIMEOUT, ConnectionHeader.CLOSE);
         return batch;
     }
 
     /** A deadline passed (on the event loop): stop reading; the batches already read still go out. */
     private void expired(ConnectionTimer.Phase phase, boolean partial) {
-        timedOut = partial;
+        owesRequestTimeout = partial;
         endInbound();
     }
 
@@ -315,8 +278,8 @@ public final class HttpConnection {
      * say {@code Connection: close}, and close once it is sent (at once when nothing is owed).
      */
     void drain() {
-        if (lastBatch != null) {
-            lastBatch.closeAfterLast();
+        if (lastBatchWithResponses != null) {
+            lastBatchWithResponses.makeLastResponseClose();
         }
         endInbound();
     }
@@ -328,70 +291,6 @@ public final class HttpConnection {
             ops.discard();
         } else {
             connection.dispose();
-        }
-    }
-
-    /**
-     * Everything but a GET with an aggregated body: other methods, HEAD, unknown methods and CONNECT (501),
-     * {@code OPTIONS *} (the server's own answer), streamed bodies.
-     */
-    private void unusual(DecodedRequest request, ConnectionHeader connection, Batch batch) {
-        Method method = request.method();
-        boolean streamed = request.isBodyStreamed();
-        if (streamed && decoder.takeContinue()) {
-            batch.continueInterim(); // before the service runs: the client sends the body once it sees this
-        }
-        Mono<Response> response = switch (method) {
-            case OTHER -> NOT_IMPLEMENTED;
-            case CONNECT -> CONNECT_NOT_IMPLEMENTED;
-            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : call(request);
-            default -> call(request);
-        };
-        if (method == Method.HEAD) {
-            // The headers of GET, Content-Length included, and no body, whatever the service did.
-            response = Batch.settled(response).map(Response::withoutBody);
-        }
-        if (!streamed) {
-            answer(response, connection, batch);
-            return;
-        }
-        // A body the service did not subscribe to is dropped once the response is ready, so reading goes on.
-        if (response instanceof Callable<?> ready) {
-            Response value = valueOf(ready);
-            request.discardBody();
-            response = Mono.just(value);
-        } else {
-            response = response.doFinally(signal -> request.discardBody());
-        }
-        // Until its body has been read, even a request that ends the connection must not stop the reading.
-        batch.laterStreamed(response, request, decoder.detach(), connection);
-    }
-
-    /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */
-    private void answer(Mono<Response> response, ConnectionHeader connection, Batch batch) {
-        if (response instanceof Callable<?> ready) {
-            // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
-            batch.ready(valueOf(ready), connection);
-        } else {
-            batch.later(response, decoder.detach(), connection);
-        }
-    }
-
-    private Mono<Response> call(Request request) {
-        try {
-            Mono<Response> response = service.call(request);
-            return response != null ? response : Mono.empty();
-        } catch (RuntimeException e) {
-            return Mono.error(e);
-        }
-    }
-
-    private static Response valueOf(Callable<?> ready) {
-        try {
-            Response response = (Response) ready.call();
-            return response != null ? response : Batch.EMPTY_RESULT;
-        } catch (Exception e) {
-            return Batch.failure(e);
         }
     }
 

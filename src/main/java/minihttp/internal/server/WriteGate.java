@@ -50,17 +50,17 @@ final class WriteGate extends ChannelDuplexHandler {
         this.onDrained = onDrained;
     }
 
-    /** The batch, done: at once while the channel is writable, else once it drains (or closes). Any thread. */
+    /** The batch, encoded: at once while the channel is writable, else once it drains (or closes). Any thread. */
     Flux<Batch> output(Batch batch) {
         if (channel.isWritable()) {
-            return batch.done();
+            return batch.whenEncoded();
         }
         Sinks.Empty<Void> sink = Sinks.empty();
         waiting = sink;
         if (channel.isWritable() || !channel.isActive()) {
             release(); // drained (or closed) before the event could see the sink
         }
-        return sink.asMono().thenMany(Flux.defer(batch::done)).doOnCancel(batch::discard);
+        return sink.asMono().thenMany(Flux.defer(batch::whenEncoded)).doOnCancel(batch::discard);
     }
 
     /** Holds the channel's reads, or lets them go again (the caller turns auto-read back on). Event loop. */

@@ -1,0 +1,139 @@
+package minihttp.internal.server;
+
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Mono;
+import minihttp.http.HttpStatus;
+import minihttp.http.Method;
+import minihttp.http.Request;
+import minihttp.http.Response;
+import minihttp.internal.codec.DecodedRequest;
+import minihttp.internal.codec.RequestDecoder;
+import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
+import minihttp.service.Service;
+
+/**
+ * Decides what each request of a connection gets, and adds it to the read's {@link Batch}: the service's response,
+ * or the server's own (501 for unknown methods and CONNECT, {@code OPTIONS *}), HEAD's headers without a body,
+ * {@code 100 Continue} before a body the client holds back, and the error the decoder found. A plain GET goes
+ * straight to the service: it is the fast path, with nothing allocated here.
+ */
+final class Dispatcher {
+
+    /**
+     * {@code OPTIONS *} asks about the server, not a resource (RFC 9110 section 9.3.7): the methods it hands to
+     * services, all those it knows but CONNECT.
+     */
+    private static final Mono<Response> SERVER_OPTIONS = Mono.just(Response.status(HttpStatus.OK)
+            .header("Allow", Arrays.stream(Method.values())
+                    .filter(m -> m != Method.OTHER && m != Method.CONNECT)
+                    .map(Enum::name)
+                    .collect(Collectors.joining(", ")))
+            .empty());
+    private static final Mono<Response> UNKNOWN_METHOD = Mono.just(ErrorResponses.UNKNOWN_METHOD);
+    private static final Mono<Response> CONNECT_NOT_IMPLEMENTED = Mono.just(ErrorResponses.CONNECT_NOT_IMPLEMENTED);
+
+    private final Service service;
+    private final RequestDecoder decoder;
+
+    Dispatcher(Service service, RequestDecoder decoder) {
+        this.service = service;
+        this.decoder = decoder;
+    }
+
+    /** Adds the response to the request the decoder polled last. Event loop. */
+    void dispatch(DecodedRequest request, Batch batch) {
+        ConnectionHeader connection = ConnectionHeader.answering(request);
+        if (request.method() != Method.GET || request.isBodyStreamed()) {
+            dispatchOther(request, connection, batch);
+            return;
+        }
+        answer(call(request), connection, batch);
+    }
+
+    /**
+     * Adds what the end of a read calls for, once its complete requests are dispatched: the error the decoder
+     * stopped at (and the close after it), the close the decoder ended with, or a {@code 100 Continue} for the
+     * head read last. Event loop.
+     */
+    void dispatchEndOfRead(Batch batch) {
+        if (decoder.failed()) {
+            HttpStatus status = decoder.errorStatus();
+            if (status != null) {
+                batch.addReady(ErrorResponses.decoderError(status, decoder.errorMessage()), ConnectionHeader.CLOSE);
+            } else {
+                batch.endConnection(); // a streamed body failed: its request is answered by its service
+            }
+        } else if (decoder.ended()) {
+            batch.endConnection();
+        } else if (decoder.takeContinue()) {
+            batch.addContinue();
+        }
+    }
+
+    /**
+     * Everything but a GET with an aggregated body: other methods, HEAD, unknown methods and CONNECT (501),
+     * {@code OPTIONS *} (the server's own answer), streamed bodies.
+     */
+    private void dispatchOther(DecodedRequest request, ConnectionHeader connection, Batch batch) {
+        Method method = request.method();
+        boolean streamed = request.isBodyStreamed();
+        if (streamed && decoder.takeContinue()) {
+            batch.addContinue(); // before the service runs: the client sends the body once it sees this
+        }
+        Mono<Response> response = switch (method) {
+            case OTHER -> UNKNOWN_METHOD;
+            case CONNECT -> CONNECT_NOT_IMPLEMENTED;
+            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : call(request);
+            default -> call(request);
+        };
+        if (method == Method.HEAD) {
+            // The headers of GET, Content-Length included, and no body, whatever the service did.
+            response = ErrorResponses.orErrorResponse(response).map(Response::withoutBody);
+        }
+        if (!streamed) {
+            answer(response, connection, batch);
+            return;
+        }
+        // A body the service did not subscribe to is dropped once the response is ready, so reading goes on.
+        if (response instanceof Callable<?> ready) {
+            Response value = valueOf(ready);
+            request.discardBody();
+            response = Mono.just(value);
+        } else {
+            response = response.doFinally(signal -> request.discardBody());
+        }
+        // Until its body has been read, even a request that ends the connection must not stop the reading.
+        batch.addPendingStreamed(response, request, decoder.detach(), connection);
+    }
+
+    /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */
+    private void answer(Mono<Response> response, ConnectionHeader connection, Batch batch) {
+        if (response instanceof Callable<?> ready) {
+            // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
+            batch.addReady(valueOf(ready), connection);
+        } else {
+            batch.addPending(response, decoder.detach(), connection);
+        }
+    }
+
+    private Mono<Response> call(Request request) {
+        try {
+            Mono<Response> response = service.call(request);
+            return response != null ? response : Mono.empty();
+        } catch (RuntimeException e) {
+            return Mono.error(e);
+        }
+    }
+
+    /** The value of a response that is complete already, or the error response for its failure or absence. */
+    private static Response valueOf(Callable<?> ready) {
+        try {
+            Response response = (Response) ready.call();
+            return response != null ? response : ErrorResponses.NO_RESPONSE;
+        } catch (Exception e) {
+            return ErrorResponses.serviceFailed(e);
+        }
+    }
+}

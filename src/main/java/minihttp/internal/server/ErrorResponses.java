@@ -1,0 +1,53 @@
+package minihttp.internal.server;
+
+import minihttp.http.BodyException;
+import minihttp.http.HttpStatus;
+import minihttp.http.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every response the server makes of an error, in one place: a status and a short text body. Decoder errors,
+ * 408 after a deadline, 500 for a service that failed or completed empty, 501, and a request body's own status.
+ */
+final class ErrorResponses {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+
+    /** A service completed without a response. */
+    static final Response NO_RESPONSE = text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response");
+    /** A service threw or failed; what failed is logged, not sent. */
+    static final Response SERVICE_FAILED = text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error");
+    /** A deadline passed with a request unfinished. */
+    static final Response REQUEST_TIMEOUT = text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout");
+    static final Response UNKNOWN_METHOD = text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method");
+    /** The server is no proxy: CONNECT, whatever its target, is not for services to answer. */
+    static final Response CONNECT_NOT_IMPLEMENTED = text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT");
+
+    private ErrorResponses() {}
+
+    /** The answer to input the decoder refused: its status, and its message as the body. */
+    static Response decoderError(HttpStatus status, String message) {
+        return text(status, message);
+    }
+
+    /** {@code response}, with a failure or no response at all turned into the error response that says so. */
+    static Mono<Response> orErrorResponse(Mono<Response> response) {
+        return response.onErrorResume(e -> Mono.just(serviceFailed(e))).defaultIfEmpty(NO_RESPONSE);
+    }
+
+    /** The response for a service that failed: 500, or the status of a request body that could not be read. */
+    static Response serviceFailed(Throwable error) {
+        if (error instanceof BodyException body) {
+            return text(body.status(), body.getMessage());
+        }
+        log.warn("service failed", error);
+        return SERVICE_FAILED;
+    }
+
+    /** One line of text, as every error body is. */
+    private static Response text(HttpStatus status, String message) {
+        return Response.text(status, message + "\n");
+    }
+}
