@@ -7,7 +7,6 @@ import static minihttp.internal.codec.Ascii.SP;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.Predicate;
 import minihttp.http.HttpStatus;
 import minihttp.http.Method;
@@ -26,23 +25,6 @@ import minihttp.server.Limits;
  * the decoder stops for good and reports the status to answer with.
  */
 public final class RequestDecoder {
-
-    /**
-     * The scratch copy that lines are searched and parsed in (see {@link #lineFeed}), one per thread: a read
-     * only needs it until {@link #endRead}, and the connections of an event loop take turns, so sharing it keeps
-     * it in cache where one per connection would be cold at every read.
-     */
-    private static final class Window {
-        byte[] bytes = new byte[INITIAL_WINDOW];
-        RequestDecoder owner; // the decoder whose read the bytes mirror
-    }
-
-    private static final FastThreadLocal<Window> WINDOWS = new FastThreadLocal<>() {
-        @Override
-        protected Window initialValue() {
-            return new Window();
-        }
-    };
 
     private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, ENDED, FAILED }
 
@@ -64,8 +46,6 @@ public final class RequestDecoder {
      */
     private static final int MAX_LEADING_EMPTY_LINES = 4;
     private static final int MIN_AGGREGATE = 1024;
-    /** Room for many pipelined request heads, so that one copy serves them all. */
-    private static final int INITIAL_WINDOW = 4096;
     // The names and values the decoder looks for, as bytes (see Ascii#name).
     private static final byte[] HOST = Ascii.name("host");
     private static final byte[] CONNECTION = Ascii.name("connection");
@@ -91,9 +71,7 @@ public final class RequestDecoder {
     private int scan;           // where the next unread line starts, relative to buf.readerIndex()
     private int headersStart;   // where the header block starts, relative to buf.readerIndex()
     private DecodedRequest request = new DecodedRequest();
-    private Window shared;        // the thread's window, taken at each feed: input bytes [windowStart, windowEnd)
-    private int windowStart;
-    private int windowEnd;
+    private final Window window = new Window();
 
     // Framing facts gathered from the headers of the request being decoded.
     private long contentLength;
@@ -138,14 +116,13 @@ public final class RequestDecoder {
 
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
     public void feed(ByteBuf in) {
-        windowEnd = windowStart; // nothing of this read is in the window yet
-        shared = WINDOWS.get();
         if (cumulation == null) {
             buf = in;
         } else {
             cumulation.writeBytes(in);
             buf = cumulation;
         }
+        window.begin(buf);
     }
 
     /**
@@ -236,7 +213,7 @@ public final class RequestDecoder {
 
     /** Ends a read: keeps the bytes of an incomplete request, in a buffer of the decoder's own. */
     public void endRead() {
-        windowEnd = windowStart;
+        window.endRead();
         if (returnedBody != null) {
             releaseReturnedBody();
         }
@@ -349,13 +326,13 @@ public final class RequestDecoder {
         int from = buf.readerIndex();
         int limit = limits.maxRequestLine() + CRLF_LENGTH;
         int lf = -1;
-        if (windowHolds(from)) {
+        if (window.holds(from)) {
             // Within maxRequestLine + 1 bytes, a line that parses is not too long, whichever its line ending.
-            int to = Math.min(Math.min(buf.writerIndex(), from + limits.maxRequestLine() + 1), windowEnd) - windowStart;
-            lf = parseRequestLine(from - windowStart, to, false);
+            int to = Math.min(Math.min(buf.writerIndex(), from + limits.maxRequestLine() + 1), window.end) - window.start;
+            lf = parseRequestLine(from - window.start, to, false);
         }
         if (lf < 0) {
-            int known = lineFeed(from, limit);
+            int known = window.lineFeed(from, limit);
             if (known < 0) {
                 // + 1: the CR of a line at the limit may already be here without its LF.
                 if (buf.readableBytes() > limits.maxRequestLine() + 1) {
@@ -363,8 +340,8 @@ public final class RequestDecoder {
                 }
                 return false;
             }
-            int start = from - windowStart;
-            int end = lineEnd(start, known - windowStart);
+            int start = from - window.start;
+            int end = window.contentEnd(start, known - window.start);
             if (end == start) {
                 // Empty lines before a request line are ignored (RFC 9112 section 2.2), a few of them.
                 if (++leadingEmptyLines > MAX_LEADING_EMPTY_LINES) {
@@ -376,7 +353,7 @@ public final class RequestDecoder {
             if (end - start > limits.maxRequestLine()) {
                 return fail(HttpStatus.URI_TOO_LONG, "request line too long");
             }
-            lf = parseRequestLine(start, known + 1 - windowStart, true);
+            lf = parseRequestLine(start, known + 1 - window.start, true);
             if (lf < 0) {
                 return false;
             }
@@ -392,7 +369,7 @@ public final class RequestDecoder {
         expectContinue = false;
         unmetExpectation = false;
         leadingEmptyLines = 0;
-        scan = lf + windowStart + 1 - from;
+        scan = lf + window.start + 1 - from;
         headersStart = scan;
         state = State.HEADERS;
         return true;
@@ -404,7 +381,7 @@ public final class RequestDecoder {
      * {@code report} is set (then {@code to} is just past the line's first LF).
      */
     private int parseRequestLine(int start, int to, boolean report) {
-        byte[] w = shared.bytes;
+        byte[] w = window.bytes();
         int methodEnd = Ascii.tokenEnd(w, start, to);
         if (methodEnd == start || methodEnd == to || w[methodEnd] != SP) {
             return report ? failed(HttpStatus.BAD_REQUEST, "malformed request line") : -1;
@@ -500,10 +477,10 @@ public final class RequestDecoder {
         int base = buf.readerIndex();
         int blockEnd = base + headersStart + limits.maxHeaderBytes(); // the block may not reach past this input index
         for (;;) {
-            if (windowHolds(base + scan)) {
-                byte[] w = shared.bytes;
-                int offset = windowStart - base; // from window indices to request offsets
-                int to = Math.min(Math.min(buf.writerIndex(), blockEnd), windowEnd) - windowStart;
+            if (window.holds(base + scan)) {
+                byte[] w = window.bytes();
+                int offset = window.start - base; // from window indices to request offsets
+                int to = Math.min(Math.min(buf.writerIndex(), blockEnd), window.end) - window.start;
                 int start = scan - offset;
                 for (;;) {
                     int colon = Ascii.tokenEnd(w, start, to);
@@ -511,7 +488,7 @@ public final class RequestDecoder {
                     if (lf < 0) {
                         break;
                     }
-                    if (!field(w, start, colon, lineEnd(start, lf), offset, true)) {
+                    if (!field(w, start, colon, window.contentEnd(start, lf), offset, true)) {
                         return false;
                     }
                     start = lf + 1;
@@ -523,14 +500,14 @@ public final class RequestDecoder {
                 }
             }
             int from = base + scan;
-            int lf = lineFeed(from, blockEnd - from);
+            int lf = window.lineFeed(from, blockEnd - from);
             if (lf < 0) {
                 return buf.writerIndex() > blockEnd && fail(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
             }
             scan = lf + 1 - base;
-            byte[] w = shared.bytes;
-            int start = from - windowStart;
-            int end = lineEnd(start, lf - windowStart);
+            byte[] w = window.bytes();
+            int start = from - window.start;
+            int end = window.contentEnd(start, lf - window.start);
             if (end == start) {
                 return endOfHeaders();
             }
@@ -541,7 +518,7 @@ public final class RequestDecoder {
             if (colon == start || colon == end || w[colon] != COLON) {
                 return fail(HttpStatus.BAD_REQUEST, "malformed header name");
             }
-            if (!field(w, start, colon, end, windowStart - base, false)) {
+            if (!field(w, start, colon, end, window.start - base, false)) {
                 return false;
             }
         }
@@ -773,54 +750,6 @@ public final class RequestDecoder {
         return r;
     }
 
-    /** The end of a line's content in the window: before CRLF, or before a bare LF (RFC 9112 section 2.2). */
-    private int lineEnd(int start, int lf) {
-        return lf > start && shared.bytes[lf - 1] == CR ? lf - 1 : lf;
-    }
-
-    /**
-     * The index of the first LF in the {@code limit} bytes of input from {@code from}, or -1, searched in the
-     * window. The window holds a copy of the input from the current line on, refilled when a line runs past it:
-     * lines are searched and parsed there, as indexing an array costs a fraction of a call to
-     * {@code ByteBuf.getByte} or {@code indexOf} (Netty's {@code HttpObjectDecoder} splits its header lines from a
-     * scratch copy too). Requests stay views into the input; one refill usually covers many pipelined requests.
-     */
-    private int lineFeed(int from, int limit) {
-        int to = Math.min(buf.writerIndex(), from + limit);
-        for (;;) {
-            if (windowHolds(from)) {
-                byte[] window = shared.bytes;
-                int lf = Ascii.indexOf(window, from - windowStart, Math.min(to, windowEnd) - windowStart, LF);
-                if (lf >= 0) {
-                    return windowStart + lf;
-                }
-                if (windowEnd >= to) {
-                    return -1;
-                }
-                if (windowStart == from) {
-                    shared.bytes = new byte[window.length * 2]; // the line fills the window: long, not endless
-                }
-            }
-            byte[] window = shared.bytes;
-            int length = Math.min(buf.writerIndex() - from, window.length);
-            if (length == 0) {
-                return -1;
-            }
-            buf.getBytes(from, window, 0, length);
-            shared.owner = this;
-            windowStart = from;
-            windowEnd = from + length;
-        }
-    }
-
-    /**
-     * Whether the window holds the input byte at {@code from}: this decoder filled it last (another one of the
-     * thread may have since) and during this read ({@link #feed} empties the range).
-     */
-    private boolean windowHolds(int from) {
-        return from >= windowStart && from < windowEnd && shared.owner == this;
-    }
-
     /**
      * The window index of the LF that ends a clean field value starting at {@code i}: one with no control byte but
      * HTAB before its CRLF (or bare LF), found before {@code to}; else -1.
@@ -865,15 +794,15 @@ public final class RequestDecoder {
     /** {@code chunk-size [chunk-ext] CRLF}: hex digits, then extensions, which are checked and ignored. */
     private boolean chunkSize() {
         int from = buf.readerIndex();
-        int lf = lineFeed(from, MAX_CHUNK_LINE + 1);
+        int lf = window.lineFeed(from, MAX_CHUNK_LINE + 1);
         if (lf < 0) {
             return buf.readableBytes() > MAX_CHUNK_LINE ? bodyFail(HttpStatus.BAD_REQUEST, "chunk size line too long")
                     : false;
         }
         continueNeeded = false;
-        byte[] w = shared.bytes;
-        int start = from - windowStart;
-        int end = lf - windowStart - 1;
+        byte[] w = window.bytes();
+        int start = from - window.start;
+        int end = lf - window.start - 1;
         if (end < start || w[end] != CR) {
             return bodyFail(HttpStatus.BAD_REQUEST, "chunk size line not ended by CRLF");
         }
@@ -971,13 +900,13 @@ public final class RequestDecoder {
     private boolean trailerLine() {
         int from = buf.readerIndex();
         int room = limits.maxHeaderBytes() - trailerBytes;
-        int lf = lineFeed(from, room);
+        int lf = window.lineFeed(from, room);
         if (lf < 0) {
             return buf.writerIndex() - from > room && bodyFail(HttpStatus.HEADERS_TOO_LARGE, "trailer section too large");
         }
-        byte[] w = shared.bytes;
-        int start = from - windowStart;
-        int end = lf - windowStart - 1;
+        byte[] w = window.bytes();
+        int start = from - window.start;
+        int end = lf - window.start - 1;
         if (end < start || w[end] != CR) {
             return bodyFail(HttpStatus.BAD_REQUEST, "trailer line not ended by CRLF");
         }
