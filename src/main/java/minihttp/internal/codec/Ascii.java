@@ -326,6 +326,10 @@ final class Ascii {
     static final int LIST_HAS_NAME = 1;
     /** {@link #listMembers}: the list holds a member other than {@code name}. */
     static final int LIST_HAS_OTHER = 2;
+    /** {@link #listMembers}: the list holds {@code name} more than once. */
+    static final int LIST_HAS_NAME_TWICE = 4;
+    /** {@link #listMembers}: the last member of the list is {@code name}. */
+    static final int LIST_ENDS_WITH_NAME = 8;
 
     /** Whether the comma-separated list at {@code [from, to)} holds {@code name}, in any case (RFC 9110 5.6.1). */
     static boolean listContains(byte[] bytes, int from, int to, byte[] name) {
@@ -334,7 +338,8 @@ final class Ascii {
 
     /**
      * What the comma-separated list at {@code [from, to)} holds (RFC 9110 section 5.6.1): {@link #LIST_HAS_NAME} if
-     * {@code name} (in any case), {@link #LIST_HAS_OTHER} if any other member; empty members count for nothing.
+     * {@code name} (in any case), {@link #LIST_HAS_OTHER} if any other member, {@link #LIST_HAS_NAME_TWICE} and
+     * {@link #LIST_ENDS_WITH_NAME} as they say; empty members count for nothing. The one place lists are split.
      */
     static int listMembers(byte[] bytes, int from, int to, byte[] name) {
         int members = 0;
@@ -353,7 +358,12 @@ final class Ascii {
                 e--;
             }
             if (e > s) {
-                members |= equalsIgnoreCase(bytes, s, e, name) ? LIST_HAS_NAME : LIST_HAS_OTHER;
+                if (equalsIgnoreCase(bytes, s, e, name)) {
+                    members |= (members & LIST_HAS_NAME) != 0 ? LIST_HAS_NAME_TWICE | LIST_ENDS_WITH_NAME
+                            : LIST_HAS_NAME | LIST_ENDS_WITH_NAME;
+                } else {
+                    members = members & ~LIST_ENDS_WITH_NAME | LIST_HAS_OTHER;
+                }
             }
             i = end + 1;
         }
