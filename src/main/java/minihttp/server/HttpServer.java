@@ -21,6 +21,7 @@ import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.Drain;
 import minihttp.internal.server.NettyTransport;
 import minihttp.internal.server.HalfClose;
+import minihttp.internal.server.SimpleConnection;
 import minihttp.service.Service;
 
 /**
@@ -61,6 +62,7 @@ public final class HttpServer {
     private Tls tls;
     private int tlsPort = NO_PORT;
     private Timeouts timeouts = Timeouts.DEFAULT;
+    private Pipeline pipeline = Pipeline.BATCHED;
 
     private HttpServer() {}
 
@@ -88,6 +90,7 @@ public final class HttpServer {
         c.tls = tls;
         c.tlsPort = tlsPort;
         c.timeouts = timeouts;
+        c.pipeline = pipeline;
         return c;
     }
 
@@ -185,6 +188,13 @@ public final class HttpServer {
         return c;
     }
 
+    /** The connection pipeline: {@link Pipeline#BATCHED}, the default, or the study one, {@link Pipeline#SIMPLE}. */
+    public HttpServer pipeline(Pipeline pipeline) {
+        HttpServer c = copy();
+        c.pipeline = Objects.requireNonNull(pipeline);
+        return c;
+    }
+
     /** All the timeouts at once; the methods below set one each. */
     public HttpServer timeouts(Timeouts timeouts) {
         HttpServer c = copy();
@@ -233,6 +243,10 @@ public final class HttpServer {
         return threads;
     }
 
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
     /** The name of the transport {@link #create()} uses by default here. */
     public static String transport() {
         return Transport.auto().label();
@@ -261,8 +275,9 @@ public final class HttpServer {
                     // A client's half-close ends its input only: its responses still go out (HalfClose).
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, HttpConnection.WRITE_BUFFER_WATER_MARK)
-                    .handle((in, out) -> HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts,
-                            drain));
+                    .handle((in, out) -> pipeline == Pipeline.SIMPLE
+                            ? SimpleConnection.serve(in, out, handler, decoderLimits)
+                            : HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts, drain));
             if (receiveBuffer != OS_DEFAULT) {
                 base = base.option(ChannelOption.SO_RCVBUF, receiveBuffer)
                         .childOption(ChannelOption.SO_RCVBUF, receiveBuffer);
