@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
 public final class Harness implements Callable<Integer> {
 
     static final String BASELINE = "raw-netty";
+    /** minihttp on one loop with the simple pipeline (--pipeline simple), beside minihttp-1. */
+    static final String SIMPLE = "minihttp-1-simple";
     private static final String BUILD = "mvn -B -q -DskipTests package";
     static final String BUILD_BENCH = "mvn -B -q -Pbench -DskipTests package";
 
@@ -352,6 +354,7 @@ public final class Harness implements Callable<Integer> {
         String n = Integer.toString(loops);
         List<ServerSpec> servers = new ArrayList<>(List.of(
                 minihttp("minihttp-1", "--threads", "1"),
+                minihttp(SIMPLE, "--threads", "1", "--pipeline", "simple"), // what batching and the rest are worth
                 minihttp("minihttp-" + n, "--threads", n),
                 minihttp("minihttp-" + n + "-reuseport", "--threads", n, "--reuseport"),
                 new JavaServer(BASELINE, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer", List.of("--threads", t))
@@ -455,6 +458,7 @@ public final class Harness implements Callable<Integer> {
     private List<BenchReport.SeedRow> seedRows(List<ServerSpec> servers) {
         Set<String> names = servers.stream().map(ServerSpec::name).collect(Collectors.toSet());
         Set<String> singleLoop = variants().stream().map(ServerSpec::name).collect(Collectors.toSet());
+        singleLoop.add(SIMPLE);
         String multi = "minihttp-" + loops;
         List<BenchReport.SeedRow> rows = new ArrayList<>();
         if (names.contains(multi) || names.contains("minihttp-1")) {

@@ -19,6 +19,7 @@ import minihttp.server.Timeouts;
 import minihttp.server.Tls;
 import minihttp.server.Transport;
 import minihttp.server.Limits;
+import minihttp.server.Pipeline;
 import minihttp.internal.server.Blocking;
 
 /** The command line: {@code java -jar target/minihttp.jar [--host H] [--port P] [--threads N] ...} serves the demo app. */
@@ -118,6 +119,11 @@ public final class Main implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int maxBody = Limits.DEFAULT.maxBody();
 
+    @Option(names = "--pipeline", paramLabel = "batched|simple", description = "Connection pipeline: batched, the "
+            + "server's own, or simple, the obvious composition kept for study and measurement: no deadlines, "
+            + "output budget, streamed bodies or drain (default: ${DEFAULT-VALUE}).")
+    String pipeline = "batched";
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -133,7 +139,8 @@ public final class Main implements Callable<Integer> {
                     .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
                     .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout, writeTimeout,
                             minBodyRate, minBodyRateGrace))
-                    .limits(Limits.DEFAULT.withMaxBody(maxBody));
+                    .limits(Limits.DEFAULT.withMaxBody(maxBody))
+                    .pipeline(Pipeline.parse(pipeline));
             if (tls || tlsPort != null || cert != null || key != null) {
                 if ((cert == null) != (key == null)) {
                     throw new IllegalArgumentException("--cert and --key go together");

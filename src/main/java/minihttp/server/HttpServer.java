@@ -8,6 +8,7 @@ import java.util.Objects;
 import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.Drain;
 import minihttp.internal.server.ServerBinding;
+import minihttp.internal.server.SimpleConnection;
 import minihttp.service.Service;
 
 /**
@@ -43,6 +44,7 @@ public final class HttpServer {
     private Tls tls;
     private int tlsPort = NO_PORT;
     private Timeouts timeouts = Timeouts.DEFAULT;
+    private Pipeline pipeline = Pipeline.BATCHED;
 
     private HttpServer() {}
 
@@ -72,6 +74,7 @@ public final class HttpServer {
         c.tls = tls;
         c.tlsPort = tlsPort;
         c.timeouts = timeouts;
+        c.pipeline = pipeline;
         return c;
     }
 
@@ -238,6 +241,18 @@ public final class HttpServer {
     }
 
     /**
+     * The connection pipeline: {@link Pipeline#BATCHED}, the default, or the study one, {@link Pipeline#SIMPLE}.
+     *
+     * @param pipeline the pipeline
+     * @return a copy of this server with the setting changed
+     */
+    public HttpServer pipeline(Pipeline pipeline) {
+        HttpServer c = copy();
+        c.pipeline = Objects.requireNonNull(pipeline);
+        return c;
+    }
+
+    /**
      * All the timeouts at once; the methods below set one each.
      *
      * @param timeouts the timeouts
@@ -321,6 +336,11 @@ public final class HttpServer {
         return threads;
     }
 
+    /** {@return the connection pipeline} */
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
     /** {@return the name of the transport {@link #create()} uses by default here} */
     public static String transport() {
         return Transport.auto().label();
@@ -341,7 +361,9 @@ public final class HttpServer {
         Drain drain = new Drain();
         ServerBinding binding = ServerBinding.bind(new ServerBinding.Sockets(host, port, tlsPort, threads, transport,
                         reusePort, backlog, noDelay, receiveBuffer, sendBuffer, tls), drain,
-                (in, out) -> HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts, drain));
+                (in, out) -> pipeline == Pipeline.SIMPLE
+                        ? SimpleConnection.serve(in, out, handler, decoderLimits)
+                        : HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts, drain));
         return new Running(binding, host, threads, reusePort, tls == null ? null : tls.effectiveProvider(),
                 tls == null ? null : tls.fingerprint(), timeouts.shutdown());
     }

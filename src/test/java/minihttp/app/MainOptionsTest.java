@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 import minihttp.server.Listeners;
 import minihttp.server.HttpServer;
+import minihttp.server.Pipeline;
 import minihttp.server.Timeouts;
 import minihttp.server.Transport;
 
@@ -27,12 +28,19 @@ class MainOptionsTest {
 
     private static final String[] FLAGS = {"--host", "--port", "--threads", "--transport", "--reuseport", "--backlog",
         "--[no-]nodelay", "--rcvbuf", "--sndbuf", "--tls", "--tls-port", "--cert", "--key", "--tls-provider", "--idle-timeout",
-        "--header-timeout", "--body-timeout", "--min-body-rate", "--min-body-rate-grace", "--shutdown-timeout", "--max-body", "--help"};
+        "--header-timeout", "--body-timeout", "--min-body-rate", "--min-body-rate-grace", "--shutdown-timeout", "--max-body", "--pipeline", "--help"};
 
     private static HttpServer configure(String... args) {
         Main main = new Main();
         new CommandLine(main).parseArgs(args);
         return main.server();
+    }
+
+    @Test
+    void pipelineIsBatchedUnlessSimpleIsAsked() {
+        assertEquals(Pipeline.BATCHED, configure().pipeline());
+        assertEquals(Pipeline.SIMPLE, configure("--pipeline", "simple").pipeline());
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--pipeline", "fast"));
     }
 
     @Test

@@ -49,7 +49,7 @@ final class Dispatcher {
             dispatchOther(request, connection, batch);
             return;
         }
-        answer(call(request), connection, batch);
+        answer(call(service, request), connection, batch);
     }
 
     /**
@@ -77,21 +77,11 @@ final class Dispatcher {
      * {@code OPTIONS *} (the server's own answer), streamed bodies.
      */
     private void dispatchOther(DecodedRequest request, ConnectionHeader connection, Batch batch) {
-        Method method = request.method();
         boolean streamed = request.isBodyStreamed();
         if (streamed && decoder.takeContinue()) {
             batch.addContinue(); // before the service runs: the client sends the body once it sees this
         }
-        Mono<Response> response = switch (method) {
-            case OTHER -> UNKNOWN_METHOD;
-            case CONNECT -> CONNECT_NOT_IMPLEMENTED;
-            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : call(request);
-            default -> call(request);
-        };
-        if (method == Method.HEAD) {
-            // The headers of GET, Content-Length included, and no body, whatever the service did.
-            response = ErrorResponses.orErrorResponse(response).map(Response::withoutBody);
-        }
+        Mono<Response> response = respond(service, request);
         if (!streamed) {
             answer(response, connection, batch);
             return;
@@ -118,7 +108,24 @@ final class Dispatcher {
         }
     }
 
-    private Mono<Response> call(Request request) {
+    /**
+     * The answer to {@code request}: the server's own (501 for unknown methods and CONNECT, {@code OPTIONS *}), or
+     * its service's, HEAD's without a body. The policy of both pipelines (see {@link SimpleConnection}).
+     */
+    static Mono<Response> respond(Service service, DecodedRequest request) {
+        Method method = request.method();
+        Mono<Response> response = switch (method) {
+            case OTHER -> UNKNOWN_METHOD;
+            case CONNECT -> CONNECT_NOT_IMPLEMENTED;
+            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : call(service, request);
+            default -> call(service, request);
+        };
+        // The headers of GET, Content-Length included, and no body, whatever the service did.
+        return method == Method.HEAD ? ErrorResponses.orErrorResponse(response).map(Response::withoutBody) : response;
+    }
+
+    /** The service's answer; a service that throws or returns null answers with an error or nothing. */
+    static Mono<Response> call(Service service, Request request) {
         try {
             Mono<Response> response = service.call(request);
             return response != null ? response : Mono.empty();
