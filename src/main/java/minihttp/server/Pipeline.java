@@ -14,7 +14,12 @@ public enum Pipeline {
      */
     SIMPLE;
 
-    /** {@code batched} or {@code simple}, as on the command line. */
+    /**
+     * Parses a pipeline's name, as on the command line.
+     *
+     * @param name {@code batched} or {@code simple}, in any case
+     * @return the pipeline
+     */
     public static Pipeline parse(String name) {
         for (Pipeline p : values()) {
             if (p.name().equalsIgnoreCase(name)) {
