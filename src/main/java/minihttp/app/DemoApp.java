@@ -31,6 +31,11 @@ public final class DemoApp {
     private DemoApp() {}
 
     public static Service service() {
+        return routes().build();
+    }
+
+    /** The demo's routes, for the CLI to add to ({@code GET /metrics}). */
+    static Router.Builder routes() {
         return Router.builder()
                 .get("/plaintext", Service.constant(PLAINTEXT))
                 .get("/json", Service.constant(JSON))
@@ -45,8 +50,7 @@ public final class DemoApp {
                 .get("/blocking", Service.blocking(BlockingSleep::answer))
                 .get("/delay", DemoApp::delay)
                 .get("/work", Service.sync(Work::answer))
-                .get("/hello/{name}", Service.sync(request -> Response.text("Hello, " + request.pathParam("name") + "!")))
-                .build();
+                .get("/hello/{name}", Service.sync(request -> Response.text("Hello, " + request.pathParam("name") + "!")));
     }
 
     /** {@code a + b} from the query, plus the body when there is one; all integers. */

@@ -1,6 +1,11 @@
 package minihttp.app;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import minihttp.observe.AccessLog;
+import minihttp.observe.HttpListener;
+import minihttp.service.Router;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,8 +129,31 @@ public final class Main implements Callable<Integer> {
             + "output budget, streamed bodies or drain (default: ${DEFAULT-VALUE}).")
     String pipeline = "batched";
 
+    @Option(names = "--access-log", description = "Log one line per request (Common Log Format with the duration) "
+            + "on the SLF4J logger minihttp.access.")
+    boolean accessLog;
+
+    @Option(names = "--metrics", description = "Record Micrometer's HTTP server metrics (http.server.requests by "
+            + "method, status and route) and serve them in Prometheus format at GET /metrics.")
+    boolean metrics;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /** {@code server} with the demo's routes, and the access log and metrics when asked for. */
+    HttpServer serving(HttpServer server) {
+        List<HttpListener> listeners = new ArrayList<>();
+        Router.Builder routes = DemoApp.routes();
+        if (accessLog) {
+            listeners.add(new AccessLog());
+        }
+        if (metrics) {
+            Metrics recorded = new Metrics();
+            listeners.add(recorded.listener());
+            routes.get("/metrics", recorded.scrape());
+        }
+        return server.handle(routes.build()).listener(listeners.isEmpty() ? null : HttpListener.all(listeners));
     }
 
     /** The server these options describe, without its service. */
@@ -170,7 +198,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         HttpServer.Running server;
         try {
-            server = server().handle(DemoApp.service()).bind();
+            server = serving(server()).bind();
         } catch (StartFailure e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 1;

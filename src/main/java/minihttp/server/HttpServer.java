@@ -9,6 +9,7 @@ import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.Drain;
 import minihttp.internal.server.ServerBinding;
 import minihttp.internal.server.SimpleConnection;
+import minihttp.observe.HttpListener;
 import minihttp.service.Service;
 
 /**
@@ -45,6 +46,7 @@ public final class HttpServer {
     private int tlsPort = NO_PORT;
     private Timeouts timeouts = Timeouts.DEFAULT;
     private Pipeline pipeline = Pipeline.BATCHED;
+    private HttpListener listener;
 
     private HttpServer() {}
 
@@ -75,6 +77,7 @@ public final class HttpServer {
         c.tlsPort = tlsPort;
         c.timeouts = timeouts;
         c.pipeline = pipeline;
+        c.listener = listener;
         return c;
     }
 
@@ -241,6 +244,20 @@ public final class HttpServer {
     }
 
     /**
+     * Tells {@code listener} of connections, answered requests and decode errors: an access log, metrics, or one's
+     * own ({@link HttpListener#all} combines several). With none, the default, the server does no work for one.
+     * The study pipeline ({@link Pipeline#SIMPLE}) tells no listener.
+     *
+     * @param listener the listener, or {@code null} for none
+     * @return a copy of this server with the setting changed
+     */
+    public HttpServer listener(HttpListener listener) {
+        HttpServer c = copy();
+        c.listener = listener;
+        return c;
+    }
+
+    /**
      * The connection pipeline: {@link Pipeline#BATCHED}, the default, or the study one, {@link Pipeline#SIMPLE}.
      *
      * @param pipeline the pipeline
@@ -359,11 +376,13 @@ public final class HttpServer {
         Limits decoderLimits = limits;
         Timeouts connectionTimeouts = timeouts;
         Drain drain = new Drain();
+        HttpListener connectionListener = listener;
         ServerBinding binding = ServerBinding.bind(new ServerBinding.Sockets(host, port, tlsPort, threads, transport,
                         reusePort, backlog, noDelay, receiveBuffer, sendBuffer, tls), drain,
                 (in, out) -> pipeline == Pipeline.SIMPLE
                         ? SimpleConnection.serve(in, out, handler, decoderLimits)
-                        : HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts, drain));
+                        : HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts, drain,
+                                connectionListener));
         return new Running(binding, host, threads, reusePort, tls == null ? null : tls.effectiveProvider(),
                 tls == null ? null : tls.fingerprint(), timeouts.shutdown());
     }

@@ -73,6 +73,9 @@ public final class Router implements Service {
         for (PathRoutes route : exact) {
             // The server's requests compare a word at a time, in place; any other request compares as a String.
             if (decoded != null ? decoded.pathEquals(route.path) : request.pathEquals(route.name)) {
+                if (decoded != null) {
+                    decoded.route(route.name);
+                }
                 return route;
             }
         }
@@ -85,6 +88,7 @@ public final class Router implements Service {
             if (params != null) {
                 if (decoded != null) {
                     decoded.pathParams(params);
+                    decoded.route(route.pattern.pattern());
                 }
                 return route;
             }

@@ -28,7 +28,7 @@ class MainOptionsTest {
 
     private static final String[] FLAGS = {"--host", "--port", "--threads", "--transport", "--reuseport", "--backlog",
         "--[no-]nodelay", "--rcvbuf", "--sndbuf", "--tls", "--tls-port", "--cert", "--key", "--tls-provider", "--idle-timeout",
-        "--header-timeout", "--body-timeout", "--min-body-rate", "--min-body-rate-grace", "--shutdown-timeout", "--max-body", "--pipeline", "--help"};
+        "--header-timeout", "--body-timeout", "--min-body-rate", "--min-body-rate-grace", "--shutdown-timeout", "--max-body", "--pipeline", "--access-log", "--metrics", "--help"};
 
     private static HttpServer configure(String... args) {
         Main main = new Main();

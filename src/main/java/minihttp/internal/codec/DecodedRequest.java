@@ -39,6 +39,8 @@ public final class DecodedRequest implements Request {
     long contentLength;
     boolean chunked;
     BodyStream stream;
+    /** Set by the router: the template of the route that matched, for logs and metrics. */
+    private String route;
     /** Set by the router: the route's parameters, as name, value pairs. */
     private String[] pathParams;
     /** Name, value pairs; made on the first attribute set. */
@@ -58,6 +60,7 @@ public final class DecodedRequest implements Request {
         expectContinue = false;
         stream = null;
         pathParams = null;
+        route = null;
         attributes = null;
     }
 
@@ -264,6 +267,16 @@ public final class DecodedRequest implements Request {
         if (stream != null) {
             stream.discard();
         }
+    }
+
+    /** Records the template of the route that matched ({@code /users/{id}}); for the router. */
+    public void route(String template) {
+        route = template;
+    }
+
+    /** {@return the template of the route that matched, or null} */
+    public String route() {
+        return route;
     }
 
     /** Records the parameters of the route that matched, as name, value pairs; for the router. */

@@ -1,5 +1,6 @@
 package minihttp.internal.server;
 
+import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -11,6 +12,8 @@ import minihttp.http.Response;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.internal.codec.RequestDecoder;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
+import minihttp.observe.Exchange;
+import minihttp.observe.HttpListener;
 import minihttp.service.Service;
 
 /**
@@ -36,10 +39,22 @@ final class Dispatcher {
 
     private final Service service;
     private final RequestDecoder decoder;
+    /** Told of each exchange and decode error, or null: then nothing here does any work for one. */
+    private final HttpListener listener;
+    private final SocketAddress remote;
+    /** When the read being dispatched began, with a listener. */
+    private long readStart;
 
-    Dispatcher(Service service, RequestDecoder decoder) {
+    Dispatcher(Service service, RequestDecoder decoder, HttpListener listener, SocketAddress remote) {
         this.service = service;
         this.decoder = decoder;
+        this.listener = listener;
+        this.remote = remote;
+    }
+
+    /** A read begins, at {@code nanos}: the exchanges it completes count their duration from here. */
+    void readStarted(long nanos) {
+        readStart = nanos;
     }
 
     /** Adds the response to the request the decoder polled last. Event loop. */
@@ -49,7 +64,7 @@ final class Dispatcher {
             dispatchOther(request, connection, batch);
             return;
         }
-        answer(call(service, request), connection, batch);
+        answer(request, call(service, request), connection, batch);
     }
 
     /**
@@ -62,6 +77,9 @@ final class Dispatcher {
             HttpStatus status = decoder.errorStatus();
             if (status != null) {
                 batch.addReady(ErrorResponses.decoderError(status, decoder.errorMessage()), ConnectionHeader.CLOSE);
+                if (listener != null) {
+                    listener.decodeError(remote, status, decoder.errorMessage());
+                }
             } else {
                 batch.endConnection(); // a streamed body failed: its request is answered by its service
             }
@@ -83,29 +101,55 @@ final class Dispatcher {
         }
         Mono<Response> response = respond(service, request);
         if (!streamed) {
-            answer(response, connection, batch);
+            answer(request, response, connection, batch);
             return;
         }
         // A body the service did not subscribe to is dropped once the response is ready, so reading goes on.
         if (response instanceof Callable<?> ready) {
-            Response value = valueOf(ready);
+            Response value = valueOf(ready, request);
             request.discardBody();
             response = Mono.just(value);
         } else {
-            response = response.doFinally(signal -> request.discardBody());
+            response = namingFailures(response, request).doFinally(signal -> request.discardBody());
+        }
+        if (listener != null) {
+            response = told(response, request);
         }
         // Until its body has been read, even a request that ends the connection must not stop the reading.
         batch.addPendingStreamed(response, request, decoder.detach(), connection);
     }
 
     /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */
-    private void answer(Mono<Response> response, ConnectionHeader connection, Batch batch) {
+    private void answer(DecodedRequest request, Mono<Response> response, ConnectionHeader connection, Batch batch) {
         if (response instanceof Callable<?> ready) {
             // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
-            batch.addReady(valueOf(ready), connection);
+            Response value = valueOf(ready, request);
+            batch.addReady(value, connection);
+            if (listener != null) {
+                exchange(request, value);
+            }
         } else {
-            batch.addPending(response, decoder.detach(), connection);
+            response = namingFailures(response, request);
+            batch.addPending(listener != null ? told(response, request) : response, decoder.detach(), connection);
         }
+    }
+
+    /**
+     * {@code response}, whose failure is answered by the error response and logged with the request it answers;
+     * the request is valid until the response completes, so it is read then, not before.
+     */
+    private static Mono<Response> namingFailures(Mono<Response> response, DecodedRequest request) {
+        return response.onErrorResume(e -> Mono.just(ErrorResponses.serviceFailed(e, request)));
+    }
+
+    /** {@code response}, telling the listener of it when it comes (the request is still valid then). */
+    private Mono<Response> told(Mono<Response> response, DecodedRequest request) {
+        return response.doOnNext(value -> exchange(request, value));
+    }
+
+    private void exchange(DecodedRequest request, Response response) {
+        listener.exchange(new Exchange(remote, request.methodName(), request.uri(), request.route(),
+                response.status().code(), response.contentLength(), System.nanoTime() - readStart));
     }
 
     /**
@@ -135,12 +179,12 @@ final class Dispatcher {
     }
 
     /** The value of a response that is complete already, or the error response for its failure or absence. */
-    private static Response valueOf(Callable<?> ready) {
+    private static Response valueOf(Callable<?> ready, DecodedRequest request) {
         try {
             Response response = (Response) ready.call();
             return response != null ? response : ErrorResponses.NO_RESPONSE;
         } catch (Exception e) {
-            return ErrorResponses.serviceFailed(e);
+            return ErrorResponses.serviceFailed(e, request);
         }
     }
 }

@@ -2,6 +2,7 @@ package minihttp.internal.server;
 
 import minihttp.http.BodyException;
 import minihttp.http.HttpStatus;
+import minihttp.http.Request;
 import minihttp.http.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +40,19 @@ final class ErrorResponses {
 
     /** The response for a service that failed: 500, or the status of a request body that could not be read. */
     static Response serviceFailed(Throwable error) {
+        return serviceFailed(error, null);
+    }
+
+    /** {@link #serviceFailed(Throwable)}, logging the request it answers ({@code null}: not known here). */
+    static Response serviceFailed(Throwable error, Request request) {
         if (error instanceof BodyException body) {
             return text(body.status(), body.getMessage());
         }
-        log.warn("service failed", error);
+        if (request != null) {
+            log.warn("service failed answering {} {}", request.methodName(), request.uri(), error);
+        } else {
+            log.warn("service failed", error);
+        }
         return SERVICE_FAILED;
     }
 

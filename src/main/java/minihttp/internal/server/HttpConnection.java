@@ -21,6 +21,7 @@ import minihttp.internal.codec.ReadControl;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.server.Timeouts;
 import minihttp.server.Limits;
+import minihttp.observe.HttpListener;
 import minihttp.service.Service;
 
 /**
@@ -77,6 +78,8 @@ public final class HttpConnection {
     private final Dispatcher dispatcher;
     private final ByteBufAllocator alloc;
     private final Connection connection;
+    /** Told of the connection and its exchanges, or null. */
+    private final HttpListener listener;
     private final ConnectionTimer timer;
     private final WriteGate gate;
     private final AutoRead reads;
@@ -94,7 +97,7 @@ public final class HttpConnection {
     private boolean decodeMoreSent;
 
     private HttpConnection(Service service, Limits limits, ByteBufAllocator alloc, Connection connection,
-                           Timeouts timeouts) {
+                           Timeouts timeouts, HttpListener listener) {
         this.alloc = alloc;
         this.connection = connection;
         Channel channel = connection.channel();
@@ -102,15 +105,17 @@ public final class HttpConnection {
         this.gate = new WriteGate(channel, timer::outputBlocked, this::outputDrained);
         this.reads = new AutoRead(channel, gate, timer);
         this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads);
-        this.dispatcher = new Dispatcher(service, decoder);
+        this.listener = listener;
+        this.dispatcher = new Dispatcher(service, decoder, listener, channel.remoteAddress());
     }
 
     /** The handler reactor-netty runs for each accepted connection. */
     public static Publisher<Void> serve(NettyInbound in, NettyOutbound out, Service service, Limits limits,
-                                 Timeouts timeouts, Drain drain) {
+                                 Timeouts timeouts, Drain drain, HttpListener listener) {
         Connection[] accepted = new Connection[1];
         in.withConnection(c -> accepted[0] = c);
-        HttpConnection connection = new HttpConnection(service, limits, out.alloc(), accepted[0], timeouts);
+        HttpConnection connection = new HttpConnection(service, limits, out.alloc(), accepted[0], timeouts,
+                listener);
         // receiveObject, not receive: a TCP channel's reads are ByteBufs already, and receive() would map each one.
         Flux<ByteBuf> writes = in.receiveObject()
                 .<Batch>handle((read, sink) -> {
@@ -142,7 +147,13 @@ public final class HttpConnection {
         channel.closeFuture().addListener(closed -> {
             timer.stop();
             decoder.release(); // for an inbound that ended in an error or a cancel (a no-op after onInboundEnd)
+            if (listener != null) {
+                listener.connectionClosed(channel.remoteAddress());
+            }
         });
+        if (listener != null) {
+            listener.connectionOpened(channel.remoteAddress());
+        }
         connection.addHandlerLast(WriteGate.NAME, gate);
         connection.addHandlerLast(HalfClose.NAME, HalfClose.INSTANCE);
         drain.register(channel, this);
@@ -157,6 +168,9 @@ public final class HttpConnection {
         decodeMoreSent = false;
         Batch batch = new Batch(alloc, in == WriteGate.DECODE_MORE ? OUTPUT_BUDGET : bytes);
         decoder.feed(in);
+        if (listener != null) {
+            dispatcher.readStarted(System.nanoTime());
+        }
         long room = OUTPUT_BUDGET - outputHeld();
         DecodedRequest request;
         while (!batch.endsConnection() && batch.encodedBytes() <= room && (request = decoder.poll()) != null) {

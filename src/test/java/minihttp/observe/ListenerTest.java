@@ -1,0 +1,110 @@
+package minihttp.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import minihttp.http.HttpStatus;
+import minihttp.http.Response;
+import minihttp.server.HttpServer;
+import minihttp.service.Router;
+import minihttp.service.Service;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Mono;
+
+/** A listener hears of every connection, exchange and decode error of a real server, with the route matched. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ListenerTest {
+
+    private static final class Recording implements HttpListener {
+        final AtomicInteger opened = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+        final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void connectionOpened(SocketAddress remote) {
+            opened.incrementAndGet();
+        }
+
+        @Override
+        public void connectionClosed(SocketAddress remote) {
+            closed.incrementAndGet();
+        }
+
+        @Override
+        public void exchange(Exchange exchange) {
+            exchanges.add(exchange);
+        }
+
+        @Override
+        public void decodeError(SocketAddress remote, HttpStatus status, String message) {
+            errors.add(status.code() + " " + message);
+        }
+    }
+
+    @Test
+    void hearsConnectionsExchangesWithTheirRoutesAndDecodeErrors() throws Exception {
+        Recording recording = new Recording();
+        Router router = Router.builder()
+                .get("/plaintext", Service.constant(Response.text("Hello, World!")))
+                .get("/users/{id}", Service.sync(r -> Response.text("user " + r.pathParam("id"))))
+                .get("/slow", r -> Mono.delay(Duration.ofMillis(60)).map(t -> Response.text("slow")))
+                .get("/boom", r -> Mono.error(new IllegalStateException("expected by the test")))
+                .build();
+        try (HttpServer.Running server = HttpServer.create().threads(1).handle(router).listener(recording).bind()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (String path : List.of("/plaintext", "/users/7", "/slow", "/boom", "/nope")) {
+                client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            }
+            try (Socket bad = new Socket("127.0.0.1", server.port())) {
+                OutputStream out = bad.getOutputStream();
+                out.write("GET /x HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                InputStream in = bad.getInputStream();
+                while (in.read() >= 0) {
+                    // the 400, then the close
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((recording.exchanges.size() < 5 || recording.errors.isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Map<String, Exchange> byTarget = recording.exchanges.stream()
+                    .collect(Collectors.toMap(Exchange::target, Function.identity()));
+            assertEquals("/plaintext 200 13", summary(byTarget.get("/plaintext")));
+            assertEquals("/users/{id} 200 6", summary(byTarget.get("/users/7")));
+            assertEquals("/slow 200 4", summary(byTarget.get("/slow")));
+            assertEquals("/boom 500 22", summary(byTarget.get("/boom")));
+            assertEquals("null 404 10", summary(byTarget.get("/nope")));
+            assertTrue(byTarget.get("/slow").durationNanos() >= TimeUnit.MILLISECONDS.toNanos(50),
+                    "the duration counts until the response: " + byTarget.get("/slow"));
+            assertEquals("GET", byTarget.get("/plaintext").method());
+            assertEquals(List.of("400 malformed field name"), List.copyOf(recording.errors));
+            assertTrue(recording.opened.get() >= 2, "opened " + recording.opened);
+        }
+        assertEquals(recording.opened.get(), recording.closed.get(), "every connection opened is heard closed");
+    }
+
+    private static String summary(Exchange e) {
+        return e.route() + " " + e.status() + " " + e.bytes();
+    }
+}
