@@ -1,6 +1,7 @@
 package minihttp.http;
 
 import io.netty.buffer.ByteBuf;
+import java.net.SocketAddress;
 import java.nio.charset.Charset;
 import reactor.core.publisher.Flux;
 import minihttp.service.Service;
@@ -171,4 +172,13 @@ public interface Request {
      * @param value its value; {@code null} clears it
      */
     void attribute(String name, Object value);
+
+    /** {@return the client's address, or {@code null} for a request made away from a socket} */
+    SocketAddress remoteAddress();
+
+    /** {@return the server's address the client connected to, or {@code null} away from a socket} */
+    SocketAddress localAddress();
+
+    /** {@return {@code https} for a request that came over TLS, else {@code http}} */
+    String scheme();
 }

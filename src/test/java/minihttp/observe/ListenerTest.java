@@ -104,6 +104,19 @@ class ListenerTest {
         assertEquals(recording.opened.get(), recording.closed.get(), "every connection opened is heard closed");
     }
 
+    @Test
+    void aRequestKnowsItsAddressesAndScheme() throws Exception {
+        Service whoAmI = Service.sync(r -> Response.text(r.scheme() + " "
+                + ((java.net.InetSocketAddress) r.remoteAddress()).getAddress().getHostAddress() + " "
+                + ((java.net.InetSocketAddress) r.localAddress()).getPort()));
+        try (HttpServer.Running server = HttpServer.create().threads(1).handle(whoAmI).bind()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertEquals("http 127.0.0.1 " + server.port(), body);
+        }
+    }
+
     private static String summary(Exchange e) {
         return e.route() + " " + e.status() + " " + e.bytes();
     }

@@ -46,7 +46,26 @@ public final class DecodedRequest implements Request {
     /** Name, value pairs; made on the first attribute set. */
     private Object[] attributes;
 
-    DecodedRequest() {}
+    private final Peer peer;
+
+    DecodedRequest(Peer peer) {
+        this.peer = peer;
+    }
+
+    @Override
+    public java.net.SocketAddress remoteAddress() {
+        return peer.remote();
+    }
+
+    @Override
+    public java.net.SocketAddress localAddress() {
+        return peer.local();
+    }
+
+    @Override
+    public String scheme() {
+        return peer.scheme();
+    }
 
     /** Forgets the previous request so that the decoder can fill this one again. */
     void reset() {

@@ -56,7 +56,8 @@ public final class RequestDecoder {
     private ByteBuf cumulation; // owned: the start of a request that an earlier read left incomplete
     private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
     private State state = State.REQUEST_LINE;
-    private DecodedRequest request = new DecodedRequest();
+    private final Peer peer;
+    private DecodedRequest request;
     private ByteBuf returnedBody;    // owned: the aggregate of the request last returned, released on the next call
     private boolean continueNeeded;  // a 100 Continue is due for the request whose body is awaited
     private boolean closeAfterBody;  // the streamed request ends the connection: decode nothing after its body
@@ -75,6 +76,14 @@ public final class RequestDecoder {
      */
     public RequestDecoder(ByteBufAllocator alloc, Limits limits, Predicate<Request> streamsBody,
             ReadControl readControl) {
+        this(alloc, limits, streamsBody, readControl, Peer.UNKNOWN);
+    }
+
+    /** A decoder as above whose requests come from {@code peer}: their addresses and scheme. */
+    public RequestDecoder(ByteBufAllocator alloc, Limits limits, Predicate<Request> streamsBody,
+            ReadControl readControl, Peer peer) {
+        this.peer = peer;
+        this.request = new DecodedRequest(peer);
         this.alloc = alloc;
         this.limits = limits;
         this.streamsBody = streamsBody;
@@ -157,7 +166,7 @@ public final class RequestDecoder {
      */
     public ByteBuf detach() {
         ByteBuf bytes = request.buf;
-        request = new DecodedRequest();
+        request = new DecodedRequest(peer);
         return bytes;
     }
 

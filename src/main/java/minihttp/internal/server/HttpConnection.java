@@ -21,6 +21,8 @@ import minihttp.internal.codec.ReadControl;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.server.Timeouts;
 import minihttp.server.Limits;
+import io.netty.handler.ssl.SslHandler;
+import minihttp.internal.codec.Peer;
 import minihttp.observe.HttpListener;
 import minihttp.service.Service;
 
@@ -104,7 +106,8 @@ public final class HttpConnection {
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
         this.gate = new WriteGate(channel, timer::outputBlocked, this::outputDrained);
         this.reads = new AutoRead(channel, gate, timer);
-        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads);
+        this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads, new Peer(channel.remoteAddress(),
+                channel.localAddress(), channel.pipeline().get(SslHandler.class) != null ? "https" : "http"));
         this.listener = listener;
         this.dispatcher = new Dispatcher(service, decoder, listener, channel.remoteAddress());
     }
