@@ -11,7 +11,7 @@ import minihttp.server.Limits;
 
 /**
  * Fuzzes the decoder (Jazzer, coverage guided) under the paranoid leak detector. During {@code mvn verify} each
- * {@code @FuzzTest} runs its seed corpus ({@code src/test/resources/minihttp/codec/RequestDecoderFuzzTestInputs});
+ * {@code @FuzzTest} runs its seed corpus ({@code src/test/resources/minihttp/internal/codec/RequestDecoderFuzzTestInputs});
  * {@code mvn -Pfuzz} fuzzes for real. The property: however the input is cut into reads, the decoder neither
  * throws nor leaks, and decodes the same requests, bodies and errors as from one read, aggregated or streamed.
  */
