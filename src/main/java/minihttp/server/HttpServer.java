@@ -1,5 +1,7 @@
 package minihttp.server;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -39,6 +41,20 @@ public final class HttpServer {
     public static final int DEFAULT_BACKLOG = 4096;
     /** Socket buffer size that means "leave it to the kernel" (Linux autotunes buffers that are not set). */
     public static final int OS_DEFAULT = 0;
+    /**
+     * Default TCP_NOTSENT_LOWAT of connections: the bytes the kernel may hold of a connection's output that it
+     * has not sent yet. Past it the socket takes no more, so a client that does not read stops costing server work
+     * once its own window is full, instead of after the kernel's autotuned send buffer (up to 4 MiB a connection).
+     * What is in flight is not counted: a client that reads still gets the window its link allows.
+     */
+    public static final int DEFAULT_UNSENT_LIMIT = 128 * 1024;
+    /**
+     * The default allocator of connections' buffers: Netty's pooled allocator, not 4.2's adaptive default. The
+     * adaptive one gives its free chunks back only while it allocates, so after a burst of hostile clients an idle
+     * server kept its peak (about 100 MB after 1,000 flooding clients); the pooled one frees a chunk as soon as it
+     * is empty, and direct memory returns to a few MB (README, "Backpressure").
+     */
+    public static final ByteBufAllocator DEFAULT_ALLOCATOR = PooledByteBufAllocator.DEFAULT;
     private static final int NO_PORT = -1;
     /** Event loops are stopped without a quiet period: close() means now; in-flight work has its timeout. */
     private static final Duration SHUTDOWN_QUIET = Duration.ZERO;
@@ -58,6 +74,8 @@ public final class HttpServer {
     private boolean noDelay = true;
     private int receiveBuffer = OS_DEFAULT;
     private int sendBuffer = OS_DEFAULT;
+    private int unsentLimit = DEFAULT_UNSENT_LIMIT;
+    private ByteBufAllocator allocator = DEFAULT_ALLOCATOR;
     private Tls tls;
     private int tlsPort = NO_PORT;
     private Timeouts timeouts = Timeouts.DEFAULT;
@@ -85,6 +103,8 @@ public final class HttpServer {
         c.noDelay = noDelay;
         c.receiveBuffer = receiveBuffer;
         c.sendBuffer = sendBuffer;
+        c.unsentLimit = unsentLimit;
+        c.allocator = allocator;
         c.tls = tls;
         c.tlsPort = tlsPort;
         c.timeouts = timeouts;
@@ -168,6 +188,23 @@ public final class HttpServer {
     public HttpServer sendBuffer(int bytes) {
         HttpServer c = copy();
         c.sendBuffer = requireBufferSize(bytes);
+        return c;
+    }
+
+    /**
+     * TCP_NOTSENT_LOWAT in bytes for accepted connections (epoll and io_uring; on NIO the host's sysctl
+     * {@code net.ipv4.tcp_notsent_lowat} applies): how much output the kernel holds unsent; 0 leaves it to the host.
+     */
+    public HttpServer unsentLimit(int bytes) {
+        HttpServer c = copy();
+        c.unsentLimit = requireBufferSize(bytes);
+        return c;
+    }
+
+    /** The allocator of connections' buffers (reads, responses, kept request bytes); {@link #DEFAULT_ALLOCATOR}. */
+    public HttpServer allocator(ByteBufAllocator allocator) {
+        HttpServer c = copy();
+        c.allocator = Objects.requireNonNull(allocator);
         return c;
     }
 
@@ -258,6 +295,7 @@ public final class HttpServer {
                     .option(ChannelOption.SO_BACKLOG, backlog)
                     .channelGroup(drain.channels())
                     .childOption(ChannelOption.TCP_NODELAY, noDelay)
+                    .childOption(ChannelOption.ALLOCATOR, allocator)
                     // A client's half-close ends its input only: its responses still go out (HalfClose).
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, HttpConnection.WRITE_BUFFER_WATER_MARK)
@@ -269,6 +307,10 @@ public final class HttpServer {
             }
             if (sendBuffer != OS_DEFAULT) {
                 base = base.childOption(ChannelOption.SO_SNDBUF, sendBuffer);
+            }
+            ChannelOption<Long> unsentLimitOption = NettyTransport.unsentLimitOption(transport);
+            if (unsentLimit != OS_DEFAULT && unsentLimitOption != null) {
+                base = base.childOption(unsentLimitOption, (long) unsentLimit);
             }
             int plainPort = NO_PORT;
             int securePort = NO_PORT;
