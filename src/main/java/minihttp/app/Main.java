@@ -1,5 +1,7 @@
 package minihttp.app;
 
+import io.netty.buffer.AdaptiveByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,16 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--sndbuf", paramLabel = "BYTES",
             description = "SO_SNDBUF of connections; 0 lets the kernel autotune (default: ${DEFAULT-VALUE}).")
     int sendBuffer = HttpServer.OS_DEFAULT;
+
+    @Option(names = "--unsent-limit", paramLabel = "BYTES", description = "TCP_NOTSENT_LOWAT of connections: output "
+            + "the kernel may hold unsent, so that a client which does not read stalls early (epoll, io_uring); "
+            + "0 leaves it to the host (default: ${DEFAULT-VALUE}).")
+    int unsentLimit = HttpServer.DEFAULT_UNSENT_LIMIT;
+
+    @Option(names = "--allocator", paramLabel = "pooled|adaptive", description = "Netty allocator of connections' "
+            + "buffers: pooled gives memory back after a burst, adaptive (Netty 4.2's default) keeps its peak "
+            + "while idle (default: ${DEFAULT-VALUE}).")
+    String allocator = "pooled";
 
     @Option(names = "--tls", description = "Serve HTTPS on --port, with a self-signed certificate for localhost "
             + "generated at start (its SHA-256 fingerprint is on the ready line), unless --cert/--key are given.")
@@ -165,6 +177,8 @@ public final class Main implements Callable<Integer> {
                     .transport(Transport.parse(transport).requireAvailable())
                     .reusePort(reusePort)
                     .backlog(backlog).noDelay(noDelay).receiveBuffer(receiveBuffer).sendBuffer(sendBuffer)
+                    .unsentLimit(unsentLimit)
+                    .allocator(allocator(allocator))
                     .timeouts(new Timeouts(idleTimeout, headerTimeout, bodyTimeout, shutdownTimeout, writeTimeout,
                             minBodyRate, minBodyRateGrace))
                     .limits(Limits.DEFAULT.withMaxBody(maxBody))
@@ -192,6 +206,15 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         return server;
+    }
+
+    /** The allocator {@code --allocator} names. */
+    private static ByteBufAllocator allocator(String name) {
+        return switch (name) {
+            case "pooled" -> HttpServer.DEFAULT_ALLOCATOR;
+            case "adaptive" -> new AdaptiveByteBufAllocator();
+            default -> throw new IllegalArgumentException("--allocator: pooled or adaptive, not " + name);
+        };
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static minihttp.server.EndToEndTest.assertPlaintext;
 import static minihttp.server.EndToEndTest.get;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import minihttp.http.Response;
 import minihttp.internal.server.HttpConnection;
+import reactor.core.publisher.Mono;
 import minihttp.internal.server.Drain;
 
 /**
@@ -47,6 +50,8 @@ class PipelineFloodTest {
      */
     private static final long MAX_MEMORY_PER_CLIENT = 512 * 1024;
     private static final long BYSTANDER_MAX_MS = 500;
+    /** Output sent and not yet read by a client: its receive buffer (the kernel doubles what it is set to) and the rest. */
+    private static final long MAX_IN_FLIGHT = 64 * 1024;
 
     private HttpServer.Running server;
     private final OpenedClients closeables = new OpenedClients();
@@ -74,11 +79,12 @@ class PipelineFloodTest {
     @Test
     void clientsThatPipelineAndNeverReadCostTheOutputBudgetEach() throws Exception {
         server = HttpServer.create().port(0).threads(1).handle(EndToEndTest.testService()).bind();
-        ByteBufAllocatorMetric memory = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric();
-        long memoryBefore = memory.usedDirectMemory() + memory.usedHeapMemory();
         RawClient bystander = closeables.add(new RawClient(server.port()));
         bystander.write(get("/plaintext"));
         assertPlaintext(bystander.read());
+        ByteBufAllocator connections = server.channels().iterator().next().alloc();
+        ByteBufAllocatorMetric memory = ((ByteBufAllocatorMetricProvider) connections).metric();
+        long memoryBefore = memory.usedDirectMemory() + memory.usedHeapMemory();
         writers = Executors.newFixedThreadPool(CLIENTS);
         AtomicLong written = new AtomicLong();
         for (int i = 0; i < CLIENTS; i++) {
@@ -111,6 +117,45 @@ class PipelineFloodTest {
         assertTrue(maxMemory <= CLIENTS * MAX_MEMORY_PER_CLIENT, "server memory grew by " + maxMemory + " bytes");
         assertTrue(latencies[latencies.length - 1] < BYSTANDER_MAX_MS,
                 "the bystander waited " + latencies[latencies.length - 1] + " ms");
+    }
+
+    /**
+     * A client that never reads stops costing the server work once the kernel holds the unsent limit of its output,
+     * not once its autotuned send buffer is full (up to 4 MiB): 1,000 such clients otherwise keep one event loop busy
+     * for seconds before it stalls them, while a newcomer waits.
+     */
+    @Test
+    void aClientThatNeverReadsIsServedOnlyWhatTheKernelHoldsUnsent() throws Exception {
+        AtomicLong served = new AtomicLong();
+        Mono<Response> plaintext = Mono.just(Response.text("Hello, World!"));
+        server = HttpServer.create().port(0).threads(1).handle(request -> {
+            served.incrementAndGet();
+            return plaintext;
+        }).bind();
+        assumeTrue(server.transport() != Transport.NIO, "NIO cannot set TCP_NOTSENT_LOWAT");
+        RawClient probe = closeables.add(new RawClient(server.port()));
+        probe.write(get("/plaintext"));
+        int responseBytes = encodedLength(probe.read());
+        writers = Executors.newFixedThreadPool(1);
+        AtomicLong written = new AtomicLong();
+        Socket flood = closeables.add(new Socket());
+        flood.setReceiveBufferSize(CLIENT_RECEIVE_BUFFER);
+        flood.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        writers.submit(() -> floodUntilClosed(flood.getOutputStream(), written));
+        awaitStalled(written);
+        long output = (served.get() - 1) * responseBytes;
+        System.err.printf("a client that never reads: %d bytes of output computed for it%n", output);
+        assertTrue(output <= HttpConnection.OUTPUT_BUDGET + HttpServer.DEFAULT_UNSENT_LIMIT + MAX_IN_FLIGHT,
+                "the server computed " + output + " bytes of output for a client that does not read");
+    }
+
+    /** The bytes of a response on the wire. */
+    private static int encodedLength(RawClient.Response response) {
+        int length = (response.version() + " " + response.status() + " " + response.reason() + "\r\n\r\n").length();
+        for (String[] header : response.headers()) {
+            length += header[0].length() + ": ".length() + header[1].length() + "\r\n".length();
+        }
+        return length + response.bodyBytes().length;
     }
 
     /** What one connection holds of its output, encoded and not yet taken by the socket. */

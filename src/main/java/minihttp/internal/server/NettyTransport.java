@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -12,6 +13,7 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -69,6 +71,18 @@ public final class NettyTransport {
             // epoll and io_uring channels share Netty's unix options.
             case IO_URING, EPOLL -> UnixChannelOption.SO_REUSEPORT;
             case NIO -> NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT);
+        };
+    }
+
+    /**
+     * TCP_NOTSENT_LOWAT of this transport's connections, or null where Netty cannot set it: the JDK's NIO has no
+     * such option (the host's {@code net.ipv4.tcp_notsent_lowat} sysctl applies there).
+     */
+    public static ChannelOption<Long> unsentLimitOption(Transport transport) {
+        return switch (transport) {
+            case IO_URING -> IoUringChannelOption.TCP_NOTSENT_LOWAT;
+            case EPOLL -> EpollChannelOption.TCP_NOTSENT_LOWAT;
+            case NIO -> null;
         };
     }
 }

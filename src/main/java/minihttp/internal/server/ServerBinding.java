@@ -1,6 +1,7 @@
 package minihttp.internal.server;
 
 import io.netty.channel.Channel;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -40,7 +41,8 @@ public final class ServerBinding {
 
     /** The socket settings of the builder; {@code tls} null for none, {@code tlsPort} {@link #NO_PORT} for none. */
     public record Sockets(String host, int port, int tlsPort, int threads, Transport transport, boolean reusePort,
-                          int backlog, boolean noDelay, int receiveBuffer, int sendBuffer, Tls tls) {}
+                          int backlog, boolean noDelay, int receiveBuffer, int sendBuffer, int unsentLimit,
+                          ByteBufAllocator allocator, Tls tls) {}
 
     private final List<DisposableServer> servers;
     private final EventLoopGroup group;
@@ -77,6 +79,7 @@ public final class ServerBinding {
                     .option(ChannelOption.SO_BACKLOG, sockets.backlog())
                     .channelGroup(drain.channels())
                     .childOption(ChannelOption.TCP_NODELAY, sockets.noDelay())
+                    .childOption(ChannelOption.ALLOCATOR, sockets.allocator())
                     // A client's half-close ends its input only: its responses still go out (HalfClose).
                     .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, HttpConnection.WRITE_BUFFER_WATER_MARK)
@@ -87,6 +90,10 @@ public final class ServerBinding {
             }
             if (sockets.sendBuffer() != HttpServer.OS_DEFAULT) {
                 base = base.childOption(ChannelOption.SO_SNDBUF, sockets.sendBuffer());
+            }
+            ChannelOption<Long> unsentLimit = NettyTransport.unsentLimitOption(sockets.transport());
+            if (sockets.unsentLimit() != HttpServer.OS_DEFAULT && unsentLimit != null) {
+                base = base.childOption(unsentLimit, (long) sockets.unsentLimit());
             }
             Tls tls = sockets.tls();
             int plainPort = NO_PORT;
