@@ -6,6 +6,7 @@ import minihttp.http.HttpStatus;
 import minihttp.http.Request;
 import minihttp.http.Response;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.service.Router;
 import minihttp.service.Service;
 
@@ -43,14 +44,14 @@ public final class BlockingApp {
     }
 
     /** Serves the app on 127.0.0.1:{@code port} (0: a free port) until the returned server is closed. */
-    public static HttpServer.Running start(int port, Duration callTime) {
+    public static RunningServer start(int port, Duration callTime) {
         return HttpServer.create().port(port).handle(service(callTime)).bind();
     }
 
     /** Serves on the port given (default 8080) until the process is stopped. */
     public static void main(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : PlaintextApp.DEFAULT_PORT;
-        try (HttpServer.Running server = start(port, DEFAULT_CALL_TIME)) {
+        try (RunningServer server = start(port, DEFAULT_CALL_TIME)) {
             System.out.println(server.readyLine());
             server.awaitClose();
         }

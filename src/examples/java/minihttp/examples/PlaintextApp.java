@@ -2,6 +2,7 @@ package minihttp.examples;
 
 import minihttp.http.Response;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.service.Router;
 import minihttp.service.Service;
 
@@ -23,13 +24,13 @@ public final class PlaintextApp {
     }
 
     /** Serves the app on 127.0.0.1:{@code port} (0: a free port) until the returned server is closed. */
-    public static HttpServer.Running start(int port) {
+    public static RunningServer start(int port) {
         return HttpServer.create().port(port).handle(service()).bind();
     }
 
     /** Serves on the port given (default 8080) until the process is stopped. */
     public static void main(String[] args) {
-        try (HttpServer.Running server = start(args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT)) {
+        try (RunningServer server = start(args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_PORT)) {
             System.out.println(server.readyLine());
             server.awaitClose();
         }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.server.Timeouts;
 import minihttp.server.Tls;
 import minihttp.server.Transport;
@@ -219,7 +220,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HttpServer.Running server;
+        RunningServer server;
         try {
             server = serving(server()).bind();
         } catch (StartFailure e) {

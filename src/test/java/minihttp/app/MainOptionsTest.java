@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 import minihttp.server.Listeners;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.server.Pipeline;
 import minihttp.server.Timeouts;
 import minihttp.server.Transport;
@@ -67,7 +68,7 @@ class MainOptionsTest {
         HttpServer configured = configure("--port", "0", "--threads", "2", "--transport", "nio", "--reuseport",
                 "--backlog", "64", "--no-nodelay", "--rcvbuf", "65536", "--sndbuf", "65536",
                 "--tls-port", "0", "--tls-provider", "jdk");
-        try (HttpServer.Running server = configured.handle(DemoApp.service()).bind()) {
+        try (RunningServer server = configured.handle(DemoApp.service()).bind()) {
             assertEquals(Transport.NIO, server.transport());
             assertEquals(4, Listeners.of(server).size(), "2 loops x 2 ports with reuseport");
             assertNotEquals(-1, server.plainPort());
@@ -84,7 +85,7 @@ class MainOptionsTest {
 
     @Test
     void maxBodyBoundsAggregatedBodies() throws Exception {
-        try (HttpServer.Running server = configure("--port", "0", "--threads", "1", "--max-body", "100")
+        try (RunningServer server = configure("--port", "0", "--threads", "1", "--max-body", "100")
                 .handle(DemoApp.service()).bind()) {
             HttpClient client = HttpClient.newHttpClient();
             URI echo = URI.create("http://127.0.0.1:" + server.port() + "/");
@@ -123,7 +124,7 @@ class MainOptionsTest {
     void aServerThatCannotStartSaysWhyInOneLineAndExitsWithStatusOne() throws Exception {
         assertThrows(Main.StartFailure.class,
                 () -> configure("--cert", "/nonexistent/cert.pem", "--key", "/nonexistent/key.pem"));
-        try (HttpServer.Running busy = HttpServer.create().port(0).threads(1).handle(r -> null).bind()) {
+        try (RunningServer busy = HttpServer.create().port(0).threads(1).handle(r -> null).bind()) {
             String[][] cases = {
                 {"cannot listen on 127.0.0.1:" + busy.port() + ": address already in use",
                     "--port", Integer.toString(busy.port()), "--threads", "1"},

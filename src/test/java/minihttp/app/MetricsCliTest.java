@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -21,7 +22,7 @@ class MetricsCliTest {
     void metricsAreServedInPrometheusFormatByRouteTemplate() throws Exception {
         Main main = new Main();
         new CommandLine(main).parseArgs("--metrics", "--access-log", "--port", "0", "--threads", "1");
-        try (HttpServer.Running server = main.serving(main.server()).bind()) {
+        try (RunningServer server = main.serving(main.server()).bind()) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + server.port();
             assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(base + "/hello/ada")).build(),

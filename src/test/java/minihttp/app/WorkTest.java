@@ -12,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 
 /** The demo route {@code GET /work?us=N}: spins N µs on the event loop, then answers; bad N is a 400. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WorkTest {
 
-    private static HttpResponse<String> get(HttpServer.Running server, String target) throws Exception {
+    private static HttpResponse<String> get(RunningServer server, String target) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port() + target))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
@@ -25,7 +26,7 @@ class WorkTest {
 
     @Test
     void spinsThenAnswersAndRejectsABadCount() throws Exception {
-        try (HttpServer.Running server = HttpServer.create().port(0).threads(1).handle(DemoApp.service()).bind()) {
+        try (RunningServer server = HttpServer.create().port(0).threads(1).handle(DemoApp.service()).bind()) {
             long t0 = System.nanoTime();
             HttpResponse<String> r = get(server, "/work?us=" + Work.MAX_MICROS);
             long us = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);

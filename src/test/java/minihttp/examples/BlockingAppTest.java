@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.testing.ServiceTester;
 import minihttp.testing.TestRequest;
 
@@ -31,7 +32,7 @@ class BlockingAppTest {
 
     @Test
     void servesOverASocket() throws Exception {
-        try (HttpServer.Running server = BlockingApp.start(0, CALL_TIME)) {
+        try (RunningServer server = BlockingApp.start(0, CALL_TIME)) {
             HttpResponse<String> response = Http.post(server, "/orders", "coffee");
             assertEquals(201, response.statusCode());
             assertEquals("ordered coffee\n", response.body());

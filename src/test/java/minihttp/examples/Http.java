@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 
 /** A real client over a socket on 127.0.0.1: the JDK's HttpClient, every call bounded in time. */
 final class Http {
@@ -16,16 +17,16 @@ final class Http {
 
     private Http() {}
 
-    static HttpResponse<String> get(HttpServer.Running server, String target) throws IOException, InterruptedException {
+    static HttpResponse<String> get(RunningServer server, String target) throws IOException, InterruptedException {
         return send(server, target, HttpRequest.newBuilder().GET());
     }
 
-    static HttpResponse<String> post(HttpServer.Running server, String target, String body)
+    static HttpResponse<String> post(RunningServer server, String target, String body)
             throws IOException, InterruptedException {
         return send(server, target, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static HttpResponse<String> send(HttpServer.Running server, String target, HttpRequest.Builder request)
+    private static HttpResponse<String> send(RunningServer server, String target, HttpRequest.Builder request)
             throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + server.port() + target);
         return CLIENT.send(request.uri(uri).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.testing.ServiceTester;
 import minihttp.testing.TestRequest;
 
@@ -25,7 +26,7 @@ class PlaintextAppTest {
 
     @Test
     void servesOverASocket() throws Exception {
-        try (HttpServer.Running server = PlaintextApp.start(0)) {
+        try (RunningServer server = PlaintextApp.start(0)) {
             HttpResponse<String> response = Http.get(server, "/plaintext");
             assertEquals(200, response.statusCode());
             assertEquals("Hello, World!", response.body());

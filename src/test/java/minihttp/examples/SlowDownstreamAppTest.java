@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.service.Service;
 import minihttp.testing.ServiceTester;
 import minihttp.testing.TestRequest;
@@ -53,7 +54,7 @@ class SlowDownstreamAppTest {
 
     @Test
     void servesOverASocket() throws Exception {
-        try (HttpServer.Running server = SlowDownstreamApp.start(0, Duration.ofMillis(10), Duration.ofMillis(300))) {
+        try (RunningServer server = SlowDownstreamApp.start(0, Duration.ofMillis(10), Duration.ofMillis(300))) {
             HttpResponse<String> fast = Http.get(server, "/users?id=1");
             assertEquals(200, fast.statusCode());
             assertEquals("{\"id\":1,\"name\":\"user-1\"}", fast.body());

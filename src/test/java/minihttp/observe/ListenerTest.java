@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import minihttp.http.HttpStatus;
 import minihttp.http.Response;
 import minihttp.server.HttpServer;
+import minihttp.server.RunningServer;
 import minihttp.service.Router;
 import minihttp.service.Service;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class ListenerTest {
                 .get("/slow", r -> Mono.delay(Duration.ofMillis(60)).map(t -> Response.text("slow")))
                 .get("/boom", r -> Mono.error(new IllegalStateException("expected by the test")))
                 .build();
-        try (HttpServer.Running server = HttpServer.create().threads(1).handle(router).listener(recording).bind()) {
+        try (RunningServer server = HttpServer.create().threads(1).handle(router).listener(recording).bind()) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             for (String path : List.of("/plaintext", "/users/7", "/slow", "/boom", "/nope")) {
                 client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
@@ -109,7 +110,7 @@ class ListenerTest {
         Service whoAmI = Service.sync(r -> Response.text(r.scheme() + " "
                 + ((java.net.InetSocketAddress) r.remoteAddress()).getAddress().getHostAddress() + " "
                 + ((java.net.InetSocketAddress) r.localAddress()).getPort()));
-        try (HttpServer.Running server = HttpServer.create().threads(1).handle(whoAmI).bind()) {
+        try (RunningServer server = HttpServer.create().threads(1).handle(whoAmI).bind()) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();

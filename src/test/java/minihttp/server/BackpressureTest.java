@@ -43,7 +43,7 @@ class BackpressureTest {
     /** What the server may hold for the flooding client besides the outbound buffer: a few batches and reads. */
     private static final long MAX_MEMORY_GROWTH = 24 * 1024 * 1024;
 
-    private HttpServer.Running server;
+    private RunningServer server;
 
     /**
      * Paranoid leak detection records a stack trace at every byte the decoder reads, which makes the server some

@@ -43,7 +43,7 @@ class BlockingServiceTest {
     private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
     private final Queue<String> answers = new ConcurrentLinkedQueue<>();
     private final Queue<RuntimeException> errors = new ConcurrentLinkedQueue<>();
-    private HttpServer.Running server;
+    private RunningServer server;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeEach

@@ -37,7 +37,7 @@ class BodyRateTest {
     private static final long LATE_MS = 3_000;
     private static final boolean HOSTILE = Boolean.getBoolean("minihttp.hostile");
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final OpenedClients closeables = new OpenedClients();
     private final ExecutorService tricklers = Executors.newCachedThreadPool();
 

@@ -32,7 +32,7 @@ class ClientCloseTest {
         // batch it already emitted (reactor/reactor-core#4352). Were that the buffer, it would be released twice:
         // on io_uring it is by then reused as the next read buffer and the leak detector reports it. Batch#whenEncoded
         // hands concatMap the batch instead, whose output was taken, so this runs on every transport.
-        try (HttpServer.Running server = HttpServer.create().port(0).threads(2).transport(transport)
+        try (RunningServer server = HttpServer.create().port(0).threads(2).transport(transport)
                 .reusePort(transport != Transport.NIO).handle(TransportTest.service()).bind()) {
             for (int round = 0; round < ROUNDS; round++) {
                 List<RawClient> clients = new ArrayList<>();

@@ -49,7 +49,7 @@ class ClientResetTest {
     @ParameterizedTest
     @MethodSource("transports")
     void resetDuringPipelinedRequestsLeaksNothing(Transport transport) throws Exception {
-        try (HttpServer.Running server = HttpServer.create().port(0).threads(2).transport(transport)
+        try (RunningServer server = HttpServer.create().port(0).threads(2).transport(transport)
                 .handle(DemoApp.service()).bind()) {
             for (int round = 0; round < ROUNDS; round++) {
                 List<RawClient> clients = new ArrayList<>(CONNECTIONS);
@@ -89,7 +89,7 @@ class ClientResetTest {
             allCalled.countDown();
             return service.call(request);
         };
-        try (HttpServer.Running server = HttpServer.create().port(0).threads(1).transport(transport)
+        try (RunningServer server = HttpServer.create().port(0).threads(1).transport(transport)
                 .handle(counting).bind()) {
             RawClient client = new RawClient(server.port());
             // Reads that fill the channel's receive buffer make the next one larger: the batch then comes in one.

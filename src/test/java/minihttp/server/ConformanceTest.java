@@ -29,7 +29,7 @@ class ConformanceTest {
 
     /** Small limits, so that the limit cases stay short. */
     static final Limits LIMITS = new Limits(256, 512, 10, 64);
-    private static HttpServer.Running server;
+    private static RunningServer server;
 
     @BeforeAll
     static void start() {

@@ -56,7 +56,7 @@ class EndToEndTest {
     private static final String FAILED_BODY = "Internal Server Error\n";
     private static final String EMPTY_BODY = "Internal Server Error: no response\n";
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final OpenedClients closeables = new OpenedClients();
 
     /**
@@ -248,7 +248,7 @@ class EndToEndTest {
 
     @Test
     void randomDelaysKeepRequestOrderOnSeveralConnectionsAtOnce() throws Exception {
-        try (HttpServer.Running twoLoops = HttpServer.create().port(0).threads(2).handle(testService()).bind()) {
+        try (RunningServer twoLoops = HttpServer.create().port(0).threads(2).handle(testService()).bind()) {
             int connections = 8;
             long seed = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(connections);

@@ -24,7 +24,7 @@ class HalfCloseTest {
     /** How long the server may take to close a half-closed connection once its responses are out. */
     private static final int CLOSE_WITHIN_MS = 2_000;
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final OpenedClients clients = new OpenedClients();
 
     static Stream<Transport> transports() {

@@ -9,7 +9,7 @@ public final class Listeners {
     private Listeners() {}
 
     /** The channels {@code server} accepts on, one per port, or one per port and loop with SO_REUSEPORT. */
-    public static List<Channel> of(HttpServer.Running server) {
+    public static List<Channel> of(RunningServer server) {
         return server.listeners();
     }
 }

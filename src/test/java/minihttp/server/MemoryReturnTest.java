@@ -46,7 +46,7 @@ class MemoryReturnTest {
     private static final int STABLE_SAMPLES = 4;
     private static final long SAMPLE_MS = 250;
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final OpenedClients closeables = new OpenedClients();
 
     /** As in PipelineFloodTest: the paranoid level would make the server the bottleneck, not the design. */

@@ -53,7 +53,7 @@ class PipelineFloodTest {
     /** Output sent and not yet read by a client: its receive buffer (the kernel doubles what it is set to) and the rest. */
     private static final long MAX_IN_FLIGHT = 64 * 1024;
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final OpenedClients closeables = new OpenedClients();
     private ExecutorService writers;
 

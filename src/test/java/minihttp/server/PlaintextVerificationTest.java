@@ -31,7 +31,7 @@ class PlaintextVerificationTest {
             + "Connection: keep-alive\r\n\r\n";
     private static final Pattern CONTENT_TYPE = Pattern.compile("^text/plain(; ?charset=(UTF|utf)-8)?$");
 
-    private HttpServer.Running server;
+    private RunningServer server;
 
     @BeforeEach
     void start() {

@@ -34,7 +34,7 @@ class ShutdownTest {
 
     private final AtomicInteger calls = new AtomicInteger();
     private final OpenedClients closeables = new OpenedClients();
-    private HttpServer.Running server;
+    private RunningServer server;
 
     @AfterEach
     void stop() throws Exception {

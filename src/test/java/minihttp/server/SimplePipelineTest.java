@@ -28,7 +28,7 @@ class SimplePipelineTest {
     /** The simple pipeline does not drain: a shutdown waits this long for connections the test left open. */
     private static final Duration SHUTDOWN = Duration.ofMillis(500);
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final OpenedClients closeables = new OpenedClients();
 
     @BeforeEach

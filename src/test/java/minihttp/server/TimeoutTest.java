@@ -43,7 +43,7 @@ class TimeoutTest {
 
     private static final String TIMEOUT_BODY = "Request Timeout\n";
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final OpenedClients closeables = new OpenedClients();
 
     @AfterEach

@@ -65,7 +65,7 @@ class TlsTest {
     /** One certificate for the whole class: generating is cheap, but not free. */
     private static final Tls TLS = Tls.selfSigned();
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     static Service service() {
@@ -84,11 +84,11 @@ class TlsTest {
         return TestTransports.tlsProviders().flatMap(p -> TestTransports.available().map(t -> Arguments.of(p, t)));
     }
 
-    private HttpServer.Running start(Tls.Provider provider) {
+    private RunningServer start(Tls.Provider provider) {
         return start(provider, Transport.auto());
     }
 
-    private HttpServer.Running start(Tls.Provider provider, Transport transport) {
+    private RunningServer start(Tls.Provider provider, Transport transport) {
         server = HttpServer.create().port(0).threads(1).transport(transport)
                 .tls(TLS.provider(provider)).handle(service()).bind();
         return server;
@@ -197,7 +197,7 @@ class TlsTest {
     @ParameterizedTest
     @MethodSource("providers")
     void httpClientTrustingTheGeneratedCertificate(Tls.Provider provider) throws Exception {
-        HttpServer.Running running = start(provider);
+        RunningServer running = start(provider);
         HttpClient client = HttpClient.newBuilder().sslContext(trusting(TLS.certificate()))
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(
@@ -218,7 +218,7 @@ class TlsTest {
     @ParameterizedTest
     @MethodSource("providersAndTransports")
     void sixteenPipelinedRequestsInOneWriteAnswerInOrder(Tls.Provider provider, Transport transport) throws Exception {
-        HttpServer.Running running = start(provider, transport);
+        RunningServer running = start(provider, transport);
         assertEquals(transport, running.transport());
         SSLSocket socket = tlsSocket(trusting(TLS.certificate()), running.port());
         assertEquals("http/1.1", socket.getApplicationProtocol(), "ALPN");
@@ -245,7 +245,7 @@ class TlsTest {
     @ParameterizedTest
     @MethodSource("providers")
     void plainHttpOrGarbageOnTheTlsPortClosesThatConnectionOnly(Tls.Provider provider) throws Exception {
-        HttpServer.Running running = start(provider);
+        RunningServer running = start(provider);
         RawClient established = tlsClient(running.port());
         established.write(get("/plaintext"));
         assertPlaintext(established.read());
@@ -273,7 +273,7 @@ class TlsTest {
     @ParameterizedTest
     @MethodSource("providers")
     void clientThatDistrustsTheCertificateFailsAloneThenOthersConnect(Tls.Provider provider) throws Exception {
-        HttpServer.Running running = start(provider);
+        RunningServer running = start(provider);
         SSLContext defaultTrust = SSLContext.getInstance("TLS");
         defaultTrust.init(null, null, null); // the JDK's CA certificates: a self-signed one is not among them
         assertThrows(SSLException.class, () -> tlsSocket(defaultTrust, running.port()));

@@ -42,7 +42,7 @@ class TransportTest {
     private static final int CONNECTIONS = 48;
     private static final int LOOPS = 2;
 
-    private HttpServer.Running server;
+    private RunningServer server;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     /** {@code /thread} answers with the name of the event loop thread that serves the connection. */

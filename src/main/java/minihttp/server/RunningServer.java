@@ -1,0 +1,160 @@
+package minihttp.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import java.time.Duration;
+import java.util.List;
+import minihttp.internal.server.ServerBinding;
+
+/** A bound server: its addresses, how it runs, and how to stop it. */
+public final class RunningServer implements AutoCloseable {
+    private final ServerBinding binding;
+    private final String host;
+    private final int threads;
+    private final boolean reusePort;
+    private final Tls.Provider tlsProvider;
+    private final String fingerprint;
+    private final Duration shutdownTimeout;
+    /** The JVM shutdown hook of {@link #drainOnShutdown()}, or null. */
+    private Thread shutdownHook;
+    private boolean stopped;
+
+    RunningServer(ServerBinding binding, String host, int threads, boolean reusePort, Tls.Provider tlsProvider,
+            String fingerprint, Duration shutdownTimeout) {
+        this.binding = binding;
+        this.host = host;
+        this.threads = threads;
+        this.reusePort = reusePort;
+        this.tlsProvider = tlsProvider;
+        this.fingerprint = fingerprint;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** {@return the address listened on} */
+    public String host() {
+        return host;
+    }
+
+    /** {@return the port of the first listener: plain HTTP, or HTTPS when TLS is the only listener} */
+    public int port() {
+        return binding.plainPort() != ServerBinding.NO_PORT ? binding.plainPort() : binding.tlsPort();
+    }
+
+    /** {@return the plain HTTP port, or -1 when only HTTPS is served} */
+    public int plainPort() {
+        return binding.plainPort();
+    }
+
+    /** {@return the HTTPS port, or -1 without TLS} */
+    public int tlsPort() {
+        return binding.tlsPort();
+    }
+
+    /** {@return the transport the listening channels actually run on} */
+    public Transport transport() {
+        return binding.transport();
+    }
+
+    /** {@return the TLS engine in use, or null without TLS} */
+    public Tls.Provider tlsProvider() {
+        return tlsProvider;
+    }
+
+    /** {@return the SHA-256 fingerprint of the server certificate, or null without TLS} */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** {@return the listening channels: one per port, or one per loop and port with SO_REUSEPORT} */
+    List<Channel> listeners() {
+        return binding.listeners();
+    }
+
+    /**
+     * The ready line, e.g. {@code listening on http://HOST:PORT (N event loops, TRANSPORT)}; with TLS
+     * {@code https://} (or {@code http://HOST:P and https://HOST:Q}) and the provider and fingerprint.
+     *
+     * @return the line to print when the server is ready
+     */
+    public String readyLine() {
+        int plainPort = binding.plainPort();
+        int tlsPort = binding.tlsPort();
+        StringBuilder sb = new StringBuilder("listening on ");
+        if (plainPort != ServerBinding.NO_PORT) {
+            sb.append("http://").append(host).append(':').append(plainPort);
+        }
+        if (tlsPort != ServerBinding.NO_PORT) {
+            sb.append(plainPort != ServerBinding.NO_PORT ? " and " : "").append("https://").append(host).append(':').append(tlsPort);
+        }
+        sb.append(" (").append(threads).append(" event loops, ").append(binding.transport().label());
+        if (reusePort) {
+            sb.append(", reuseport");
+        }
+        if (tlsProvider != null) {
+            sb.append(", TLS ").append(tlsProvider).append(", certificate SHA-256 ").append(fingerprint);
+        }
+        return sb.append(')').toString();
+    }
+
+    /** Blocks until the server is stopped by {@link #close()}. */
+    public void awaitClose() {
+        binding.awaitClose();
+    }
+
+    /** {@return the open connections' channels, for tests that look at a connection's outbound buffer} */
+    ChannelGroup channels() {
+        return binding.channels();
+    }
+
+    /** {@return the connections open now} */
+    public int openConnections() {
+        return binding.openConnections();
+    }
+
+    /**
+     * Stops gracefully: stops accepting, lets every connection finish the requests it has read (the last
+     * response of each says {@code Connection: close}), closes idle connections at once, and after
+     * {@code timeout} closes whatever is still open; then stops the event loops.
+     *
+     * @param timeout how long the connections may take to finish
+     * @return whether every connection finished within the deadline
+     */
+    public boolean shutdown(Duration timeout) {
+        synchronized (this) {
+            if (stopped) {
+                return true;
+            }
+            stopped = true;
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException jvmShuttingDown) {
+                    // the hook is running or about to: it finds the server stopped
+                }
+            }
+        }
+        return binding.shutdown(timeout);
+    }
+
+    /**
+     * Drains this server when the JVM shuts down (SIGTERM, SIGINT, {@code System.exit}): a shutdown hook calls
+     * {@link #close()}, so the requests already read are answered, within the shutdown timeout, before the
+     * process ends. For an application that embeds the server; the demo CLI uses it too. The process then
+     * exits as the JVM does on that signal (143 after SIGTERM, 130 after SIGINT).
+     *
+     * @return this running server
+     */
+    public synchronized RunningServer drainOnShutdown() {
+        if (shutdownHook == null && !stopped) {
+            shutdownHook = new Thread(this::close, "minihttp-drain");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+        return this;
+    }
+
+    /** {@link #shutdown} with the server's shutdown timeout; a second call does nothing. */
+    @Override
+    public void close() {
+        shutdown(shutdownTimeout);
+    }
+}
