@@ -206,6 +206,19 @@ class StreamedResponseTest {
         assertTrue(waitFor(cancelled), "the stream is cancelled when the client goes away");
     }
 
+    @Test
+    void simplePipelineAnswers500AndGoesOn() throws Exception {
+        try (HttpServer.Running simple = HttpServer.create().port(0).threads(1).pipeline(Pipeline.SIMPLE)
+                .handle(Router.builder().get("/lines", Service.constant(Response.status(HttpStatus.OK)
+                        .bodyText(Flux.just("one").doOnSubscribe(s -> subscribed.set(true))))).build()).bind();
+             RawClient client = new RawClient(simple.port())) {
+            client.write(get("/lines") + get("/lines"));
+            assertEquals(500, client.read().status());
+            assertEquals(500, client.read().status());
+            assertFalse(subscribed.get());
+        }
+    }
+
     // --- helpers ---
 
     private static String get(String target) {

@@ -84,17 +84,17 @@ public final class ResponseEncoder {
     }
 
     /**
-     * Appends the head of a streamed response to {@code out}: framed by {@code Transfer-Encoding: chunked} or its
-     * declared {@code Content-Length}, or, when {@code closeDelimited}, by neither (the connection must close after
-     * the body, and {@code connection} must say so).
+     * Appends the head of a streamed response to {@code out}, framed by {@code framing}; {@code connection} is
+     * the request's, which a close-delimited body turns into close.
      */
-    public static void encodeStreamedHead(EncodedResponse response, ByteBuf out, byte[] date,
-                                          ConnectionHeader connection, boolean closeDelimited) {
-        byte[] head = closeDelimited ? response.closeDelimitedHead() : response.head();
-        out.ensureWritable(head.length + DATE_LENGTH + connection.bytes.length + response.tail().length);
+    public static void encodeStreamedHead(EncodedResponse response, ResponseFraming framing, ByteBuf out, byte[] date,
+                                          ConnectionHeader connection) {
+        byte[] head = framing == ResponseFraming.CLOSE_DELIMITED ? response.closeDelimitedHead() : response.head();
+        byte[] says = framing.connection(connection).bytes;
+        out.ensureWritable(head.length + DATE_LENGTH + says.length + response.tail().length);
         out.writeBytes(head);
         out.writeBytes(date);
-        out.writeBytes(connection.bytes);
+        out.writeBytes(says);
         out.writeBytes(response.tail());
     }
 

@@ -13,6 +13,7 @@ import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.internal.codec.EncodedResponse;
+import minihttp.internal.codec.ResponseFraming;
 
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.
@@ -312,8 +313,8 @@ final class Batch {
      * chunk of a chunked body is encoded before the responses after it.
      */
     private Flux<Batch> stream(EncodedResponse response, ConnectionHeader connection, byte[] date, WriteGate gate) {
-        StreamedBody.Framing framing = StreamedBody.Framing.of(response, connection);
-        StreamedBody.encodeHead(response, framing, out, date, connection);
+        ResponseFraming framing = ResponseFraming.of(response, connection);
+        ResponseEncoder.encodeStreamedHead(response, framing, out, date, connection);
         lastEncoded = null; // its head goes out now: a shutdown can no longer make it say close
         Flux<Batch> body = StreamedBody.frames(response, framing, alloc)
                 // One frame at a time, the next asked for once the channel can take more: the stream's demand is
@@ -334,8 +335,8 @@ final class Batch {
     }
 
     /** Ends a chunked body in the output, where the responses after it go; nothing to send yet. */
-    private synchronized Batch afterStream(StreamedBody.Framing framing) {
-        if (queued != null && framing == StreamedBody.Framing.CHUNKED) {
+    private synchronized Batch afterStream(ResponseFraming framing) {
+        if (queued != null && framing == ResponseFraming.CHUNKED) {
             allocateOutput();
             ResponseEncoder.lastChunk(out);
         }

@@ -9,13 +9,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.ResponseEncoder;
-import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
+import minihttp.internal.codec.ResponseFraming;
 
 /**
- * The body of a streamed response, framed for its connection: chunked, as is with the length its service declared,
- * or delimited by the close of the connection when the response ends it anyway (HTTP/1.0 has no chunking, and a
- * response that says {@code Connection: close} needs none). Both pipelines send it; the batched one paces it by the
- * channel's writability (see {@link Batch}).
+ * The body of a streamed response, framed for its connection ({@link ResponseFraming}); {@link Batch} sends it,
+ * paced by the channel's writability.
  *
  * <p>Once its head is sent, a response can no longer change its status: a stream that fails, or sends more or
  * fewer bytes than it declared, ends the connection after what was written, which tells the client the body is
@@ -36,37 +34,7 @@ final class StreamedBody {
         }
     }
 
-    /** How the end of a streamed body is told. */
-    enum Framing {
-        /** {@code Transfer-Encoding: chunked}: each element a chunk, the last chunk after the stream completes. */
-        CHUNKED,
-        /** The service declared {@code Content-Length}: the elements as they are, which must add up to it. */
-        DECLARED_LENGTH,
-        /** Neither: the close of the connection ends the body. */
-        CLOSE_DELIMITED;
-
-        /** The framing of {@code response} on a connection whose response says {@code connection}. */
-        static Framing of(EncodedResponse response, ConnectionHeader connection) {
-            if (response.declaredLength() >= 0) {
-                return DECLARED_LENGTH;
-            }
-            return connection == ConnectionHeader.NONE ? CHUNKED : CLOSE_DELIMITED;
-        }
-
-        /** The connection header the response is sent with: a close-delimited body always says close. */
-        ConnectionHeader connection(ConnectionHeader requested) {
-            return this == CLOSE_DELIMITED ? ConnectionHeader.CLOSE : requested;
-        }
-    }
-
     private StreamedBody() {}
-
-    /** Appends {@code response}'s head to {@code out}, framed by {@code framing}. */
-    static void encodeHead(EncodedResponse response, Framing framing, ByteBuf out, byte[] date,
-                           ConnectionHeader connection) {
-        ResponseEncoder.encodeStreamedHead(response, out, date, framing.connection(connection),
-                framing == Framing.CLOSE_DELIMITED);
-    }
 
     /**
      * The frames of {@code response}'s body, one per non-empty element, as each comes; the elements are released
@@ -74,7 +42,7 @@ final class StreamedBody {
      * (a chunked body still needs {@link ResponseEncoder#lastChunk}); fails with {@link #END_OF_CONNECTION} when
      * it must close after them.
      */
-    static Flux<ByteBuf> frames(EncodedResponse response, Framing framing, ByteBufAllocator alloc) {
+    static Flux<ByteBuf> frames(EncodedResponse response, ResponseFraming framing, ByteBufAllocator alloc) {
         long declared = response.declaredLength();
         long[] sent = {0};
         Flux<ByteBuf> frames = Flux.from(response.stream())
@@ -85,13 +53,13 @@ final class StreamedBody {
                         return;
                     }
                     sent[0] += size;
-                    if (framing == Framing.DECLARED_LENGTH && sent[0] > declared) {
+                    if (framing == ResponseFraming.DECLARED_LENGTH && sent[0] > declared) {
                         data.release();
                         log.warn("response stream sent more than its Content-Length {}; connection closed", declared);
                         sink.error(END_OF_CONNECTION);
                         return;
                     }
-                    sink.next(framing == Framing.CHUNKED ? ResponseEncoder.chunk(alloc, data) : data);
+                    sink.next(framing == ResponseFraming.CHUNKED ? ResponseEncoder.chunk(alloc, data) : data);
                 })
                 .onErrorMap(error -> error != END_OF_CONNECTION, StreamedBody::failed)
                 .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
