@@ -3,6 +3,8 @@ package minihttp.app;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import minihttp.http.HttpStatus;
 import minihttp.http.Method;
@@ -13,7 +15,8 @@ import minihttp.service.Router;
 
 /**
  * The demo application served by {@link Main}: TechEmpower plaintext and JSON, the endpoints of HTTP/1.1
- * benchmark and conformance suites (baseline, pipeline, upload, echo), and teaching routes (blocking, delay, work).
+ * benchmark and conformance suites (baseline, pipeline, upload, echo), and teaching routes (blocking, delay, work,
+ * stream, events).
  */
 public final class DemoApp {
 
@@ -27,6 +30,10 @@ public final class DemoApp {
 
     /** The longest {@code /delay}. */
     static final long MAX_DELAY_MS = 10_000;
+    /** The most lines of {@code /stream} and events of {@code /events}. */
+    static final int MAX_TICKS = 10_000;
+    /** The longest pause between two of them. */
+    static final long MAX_TICK_MS = 10_000;
 
     private DemoApp() {}
 
@@ -50,6 +57,9 @@ public final class DemoApp {
                 .get("/blocking", Service.blocking(BlockingSleep::answer))
                 .get("/delay", DemoApp::delay)
                 .get("/work", Service.sync(Work::answer))
+                .get("/stream", request -> ticks(request, ticks -> Response.status(HttpStatus.OK)
+                        .contentType("text/plain; charset=utf-8").bodyText(ticks.map(i -> "tick " + i + "\n"))))
+                .get("/events", request -> ticks(request, ticks -> Response.events(ticks.map(i -> "tick " + i))))
                 .get("/hello/{name}", Service.sync(request -> Response.text("Hello, " + request.pathParam("name") + "!")));
     }
 
@@ -104,5 +114,30 @@ public final class DemoApp {
         }
         long delayMs = ms;
         return Mono.delay(Duration.ofMillis(delayMs)).map(tick -> Response.text("delayed " + delayMs + " ms\n"));
+    }
+
+    /**
+     * {@code GET /stream?n=N&ms=M} and {@code /events}: N ticks (1, 2, ... N; N at most {@value #MAX_TICKS}), one
+     * every M milliseconds (at most {@value #MAX_TICK_MS}), streamed as they come; 400 for other values.
+     */
+    static Mono<Response> ticks(Request request, Function<Flux<Long>, Response> respond) {
+        long n = longParam(request, "n");
+        long ms = longParam(request, "ms");
+        if (n < 1 || n > MAX_TICKS || ms < 0 || ms > MAX_TICK_MS) {
+            return Mono.just(Response.text(HttpStatus.BAD_REQUEST,
+                    "n must be 1.." + MAX_TICKS + " and ms 0.." + MAX_TICK_MS + "\n"));
+        }
+        Flux<Long> ticks = ms == 0 ? Flux.range(1, (int) n).map(Integer::longValue)
+                : Flux.interval(Duration.ofMillis(ms)).map(i -> i + 1).take(n);
+        return Mono.just(respond.apply(ticks));
+    }
+
+    /** A query parameter as a number; -1 when it is missing or not one. */
+    private static long longParam(Request request, String name) {
+        try {
+            return Long.parseLong(request.queryParam(name));
+        } catch (NumberFormatException e) { // also a missing parameter: parseLong(null)
+            return -1;
+        }
     }
 }

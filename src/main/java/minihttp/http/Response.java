@@ -1,17 +1,28 @@
 package minihttp.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.HeaderFields;
 
 /**
- * An HTTP response: a status, header fields and a body of bytes, a String or a ByteBuf.
+ * An HTTP response: a status, header fields and a body of bytes, a String, a ByteBuf, or a stream of them.
  *
  * <p>Immutable, so one instance can answer many requests. {@code Server} and {@code Content-Length} are always
  * set, and the server adds {@code Date}. A ByteBuf body is owned by the response and released when it is written
  * (such a response is sent once). Built with the factories here; not for implementing.
+ *
+ * <p>A streamed body ({@link Builder#body(Publisher)}, {@link Builder#bodyText(Flux)}, {@link #events(Flux)}) is
+ * sent as it comes, each element written and flushed, with {@code Transfer-Encoding: chunked}, or as is when the
+ * service declared its {@code Content-Length}. The connection subscribes to it once the responses before it have
+ * gone out, asks for more only while the client takes what was sent, and cancels it when the client goes away.
+ * It closes the connection after the body when the request ends it anyway (HTTP/1.0, {@code Connection: close}:
+ * the body is then delimited by the close, not chunked), when the stream fails (the status is sent already), and
+ * when it sends more or fewer bytes than it declared. HEAD gets the head only; the stream is not subscribed.
  */
 public interface Response {
 
@@ -47,6 +58,27 @@ public interface Response {
     }
 
     /**
+     * Server-sent events: 200, {@code text/event-stream}, each element one event ({@code data: ...} and a blank
+     * line; an element of several lines is an event of several {@code data} lines).
+     *
+     * @param events the events' data, sent as UTF-8 as each comes
+     * @return the streamed response
+     */
+    static Response events(Flux<String> events) {
+        return status(HttpStatus.OK).contentType("text/event-stream").header("Cache-Control", "no-cache")
+                .bodyText(events.map(Response::event));
+    }
+
+    /** One server-sent event carrying {@code data}: a {@code data} line per line, then a blank line. */
+    private static String event(String data) {
+        StringBuilder event = new StringBuilder(data.length() + 8);
+        for (String line : data.split("\r\n|\r|\n", -1)) {
+            event.append("data: ").append(line).append('\n');
+        }
+        return event.append('\n').toString();
+    }
+
+    /**
      * Starts a response with the given status.
      *
      * @param status the status
@@ -59,7 +91,7 @@ public interface Response {
     /** {@return the status} */
     HttpStatus status();
 
-    /** {@return the body length in bytes, as sent in {@code Content-Length}} */
+    /** {@return the body length in bytes, as sent in {@code Content-Length}; -1 for a stream that did not declare it} */
     int contentLength();
 
     /** Releases a ByteBuf body that will not be written after all. */
@@ -95,6 +127,8 @@ public interface Response {
     final class Builder {
         private final HttpStatus status;
         private String[] fields = {"Server", "minihttp"};
+        /** The length set with {@link #contentLength(long)}, else -1. */
+        private long declaredLength = -1;
 
         private Builder(HttpStatus status) {
             this.status = status;
@@ -103,7 +137,7 @@ public interface Response {
         /**
          * Adds a header, or replaces {@code Server}; names and values with CR or LF are refused, as they would
          * split the response, and so are {@code Content-Length}, {@code Date} and {@code Transfer-Encoding}, which
-         * the server writes.
+         * the server writes (a streamed body declares its length with {@link #contentLength(long)}).
          *
          * @param name the field name
          * @param value the field value
@@ -124,6 +158,21 @@ public interface Response {
         }
 
         /**
+         * Declares the body's length, sent as {@code Content-Length}: a streamed body is then sent as is, not
+         * chunked, and a stream that sends more or fewer bytes closes the connection. A body of bytes must match.
+         *
+         * @param length the body's length in bytes
+         * @return this builder
+         */
+        public Builder contentLength(long length) {
+            if (length < 0) {
+                throw new IllegalArgumentException("negative Content-Length: " + length);
+            }
+            declaredLength = length;
+            return this;
+        }
+
+        /**
          * Sets {@code Content-Type}.
          *
          * @param contentType the media type, e.g. {@code text/html; charset=utf-8}
@@ -140,6 +189,7 @@ public interface Response {
          * @return the response
          */
         public Response body(byte[] body) {
+            checkDeclared(body.length);
             return new EncodedResponse(status, fields, body, null); // copied into the tail
         }
 
@@ -150,7 +200,7 @@ public interface Response {
          * @return the response
          */
         public Response body(String body) {
-            return new EncodedResponse(status, fields, body.getBytes(StandardCharsets.UTF_8), null);
+            return body(body.getBytes(StandardCharsets.UTF_8));
         }
 
         /**
@@ -161,7 +211,34 @@ public interface Response {
          * @return the response
          */
         public Response body(ByteBuf body) {
+            if (declaredLength >= 0 && declaredLength != body.readableBytes()) {
+                body.release();
+                checkDeclared(body.readableBytes());
+            }
             return new EncodedResponse(status, fields, null, body);
+        }
+
+        /**
+         * Completes the response with a streamed body: each buffer is written and flushed as it comes (and released
+         * once written), chunked unless a {@code Content-Length} was set. The connection subscribes to it once,
+         * when the response goes out; it is never subscribed for HEAD.
+         *
+         * @param body the body's buffers, each owned by the response once emitted
+         * @return the response
+         */
+        public Response body(Publisher<ByteBuf> body) {
+            return new EncodedResponse(status, fields, body, declaredLength);
+        }
+
+        /**
+         * Completes the response with a streamed text body: each string is written as UTF-8 as it comes.
+         *
+         * @param body the body's pieces
+         * @return the response
+         * @see #body(Publisher)
+         */
+        public Response bodyText(Flux<String> body) {
+            return body(body.map(text -> Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
         }
 
         /**
@@ -170,7 +247,13 @@ public interface Response {
          * @return the response
          */
         public Response empty() {
-            return new EncodedResponse(status, fields, new byte[0], null);
+            return body(new byte[0]);
+        }
+
+        private void checkDeclared(int length) {
+            if (declaredLength >= 0 && declaredLength != length) {
+                throw new IllegalArgumentException("Content-Length " + declaredLength + " set, body of " + length);
+            }
         }
     }
 }

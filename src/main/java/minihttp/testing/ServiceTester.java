@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import minihttp.http.BodyException;
 import minihttp.http.HttpStatus;
@@ -11,7 +12,9 @@ import minihttp.http.Method;
 import minihttp.http.Request;
 import minihttp.http.Response;
 import minihttp.internal.codec.DateCache;
+import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.ResponseEncoder;
+import minihttp.internal.codec.ResponseFraming;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.service.Service;
 
@@ -19,7 +22,9 @@ import minihttp.service.Service;
  * Runs a {@link Service} (a {@link minihttp.service.Router} too) on a {@link TestRequest} and returns its response
  * as the server's encoder writes it, parsed back: what a client would read, {@code Date} and {@code Connection}
  * included. As in the server, an error or an empty {@code Mono} is answered with 500 (the status of a
- * {@link BodyException}), and HEAD gets the headers without the body. The server's own answers (malformed input,
+ * {@link BodyException}), and HEAD gets the headers without the body. A streamed body is collected, framed as the
+ * server frames it; a stream that fails ends the response where it failed, its {@link TestResponse#error()} set
+ * (the server closes the connection there). The server's own answers (malformed input,
  * 501 for an unknown method, {@code OPTIONS *}) come before any service and are not involved here.
  */
 public final class ServiceTester {
@@ -89,7 +94,8 @@ public final class ServiceTester {
         ConnectionHeader connection = ConnectionHeader.answering(decoded);
         boolean head = decoded.method() == Method.HEAD;
         return Mono.defer(() -> service.call(decoded))
-                .map(response -> encode(response, connection, head, null))
+                .flatMap(response -> !head && response instanceof EncodedResponse encoded && encoded.stream() != null
+                        ? collect(encoded, connection) : Mono.just(encode(response, connection, head, null)))
                 .onErrorResume(error -> Mono.just(encode(failure(error), connection, head, error)))
                 .switchIfEmpty(Mono.fromSupplier(() -> encode(EMPTY_RESULT, connection, head, null)))
                 .doOnDiscard(Response.class, Response::release);
@@ -109,5 +115,35 @@ public final class ServiceTester {
         } finally {
             out.release();
         }
+    }
+
+    /** Writes a streamed response as the server frames it, its body collected, and parses it back. */
+    private static Mono<TestResponse> collect(EncodedResponse response, ConnectionHeader connection) {
+        ResponseFraming framing = ResponseFraming.of(response, connection);
+        ByteBuf out = Unpooled.buffer();
+        ResponseEncoder.encodeStreamedHead(response, framing, out, DateCache.bytes(), connection);
+        return Flux.from(response.stream())
+                .doOnNext(data -> {
+                    if (!data.isReadable()) {
+                        data.release();
+                    } else if (framing == ResponseFraming.CHUNKED) {
+                        ByteBuf chunk = ResponseEncoder.chunk(out.alloc(), data);
+                        out.writeBytes(chunk);
+                        chunk.release();
+                    } else {
+                        out.writeBytes(data);
+                        data.release();
+                    }
+                })
+                .then(Mono.fromCallable(() -> {
+                    if (framing == ResponseFraming.CHUNKED) {
+                        ResponseEncoder.lastChunk(out);
+                    }
+                    return TestResponse.parse(ByteBufUtil.getBytes(out), false, null);
+                }))
+                .onErrorResume(error -> Mono.fromCallable(() -> TestResponse.parse(ByteBufUtil.getBytes(out), false,
+                        error)))
+                .doOnDiscard(ByteBuf.class, ByteBuf::release)
+                .doFinally(signal -> out.release());
     }
 }

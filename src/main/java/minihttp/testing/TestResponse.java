@@ -1,5 +1,6 @@
 package minihttp.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +32,10 @@ public final class TestResponse {
         this.error = error;
     }
 
-    /** Parses one encoded response; the body is what {@code Content-Length} says, none for HEAD. */
+    /**
+     * Parses one encoded response; the body is what {@code Content-Length} says, the chunks of a chunked one (as
+     * many as there are, for a stream cut short), the rest for one the close delimits, none for HEAD.
+     */
     static TestResponse parse(byte[] raw, boolean head, Throwable error) {
         String text = new String(raw, StandardCharsets.ISO_8859_1);
         int endOfHead = text.indexOf(END_OF_HEAD);
@@ -43,8 +47,17 @@ public final class TestResponse {
             headers.add(new String[] {line.substring(0, colon), line.substring(colon + 1).strip()});
         }
         int bodyStart = endOfHead + END_OF_HEAD.length();
-        int length = head ? 0 : Integer.parseInt(first(headers, "Content-Length"));
-        byte[] body = Arrays.copyOfRange(raw, bodyStart, bodyStart + length);
+        String contentLength = first(headers, "Content-Length");
+        byte[] body;
+        if (head) {
+            body = new byte[0];
+        } else if ("chunked".equalsIgnoreCase(first(headers, "Transfer-Encoding"))) {
+            body = dechunk(raw, bodyStart);
+        } else if (contentLength != null) {
+            body = Arrays.copyOfRange(raw, bodyStart, Math.min(raw.length, bodyStart + Integer.parseInt(contentLength)));
+        } else {
+            body = Arrays.copyOfRange(raw, bodyStart, raw.length);
+        }
         return new TestResponse(raw, Integer.parseInt(statusLine[1]), statusLine[2], List.copyOf(headers), body, error);
     }
 
@@ -173,6 +186,22 @@ public final class TestResponse {
             failure.initCause(error);
         }
         return failure;
+    }
+
+    /** The data of the chunks from {@code at} on, up to the last chunk or the end of {@code raw}. */
+    private static byte[] dechunk(byte[] raw, int at) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        while (at < raw.length) {
+            int endOfSize = text.indexOf(CRLF, at);
+            int size = Integer.parseInt(text.substring(at, endOfSize), 16);
+            if (size == 0) {
+                break;
+            }
+            data.write(raw, endOfSize + CRLF.length(), size);
+            at = endOfSize + CRLF.length() + size + CRLF.length();
+        }
+        return data.toByteArray();
     }
 
     private static String first(List<String[]> headers, String name) {

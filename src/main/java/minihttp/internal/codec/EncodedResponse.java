@@ -3,12 +3,17 @@ package minihttp.internal.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import org.reactivestreams.Publisher;
 import minihttp.http.HttpStatus;
 import minihttp.http.Response;
 
 /**
  * The {@link Response} every factory builds: its status line and headers are encoded to bytes once, when it is
  * built, and only {@code Date} is added per write.
+ *
+ * <p>A streamed response (its body a {@code Publisher<ByteBuf>}) has two heads: one that frames its body, with
+ * {@code Transfer-Encoding: chunked} or the {@code Content-Length} its service declared, and one without, for a
+ * body the closing of the connection delimits. Its connection writes the body (see {@code StreamedBody}).
  */
 public final class EncodedResponse implements Response {
 
@@ -27,6 +32,12 @@ public final class EncodedResponse implements Response {
     private final byte[] tail;
     private final ByteBuf bodyBuf;
     private final int contentLength;
+    /** The body when it is streamed, else null. */
+    private final Publisher<ByteBuf> stream;
+    /** The Content-Length a streamed body declared, else -1 (chunked or close-delimited). */
+    private final long declaredLength;
+    /** A streamed body's head without Content-Length or Transfer-Encoding, ending in "Date: ", else null. */
+    private final byte[] closeDelimitedHead;
     /** The Date value this response was last encoded with: a hint, so racy writes from many threads are harmless. */
     private byte[] lastDate;
     /** The whole encoding for one Date value, once this response was encoded twice in the same second. */
@@ -43,6 +54,28 @@ public final class EncodedResponse implements Response {
         this(status, fields, body, bodyBuf, body != null ? body.length : bodyBuf.readableBytes(), true);
     }
 
+    /**
+     * A streamed response: {@code stream} is its body, sent as it comes; {@code declaredLength} its
+     * {@code Content-Length}, or -1 to have it chunked (or delimited by the close).
+     */
+    public EncodedResponse(HttpStatus status, String[] fields, Publisher<ByteBuf> stream, long declaredLength) {
+        this(status, fields, stream, declaredLength, framingField(declaredLength));
+    }
+
+    private EncodedResponse(HttpStatus status, String[] fields, Publisher<ByteBuf> stream, long declaredLength,
+                            String framing) {
+        this.status = status;
+        this.fields = fields;
+        this.body = null;
+        this.bodyBuf = null;
+        this.contentLength = declaredLength <= Integer.MAX_VALUE ? (int) declaredLength : -1;
+        this.stream = stream;
+        this.declaredLength = declaredLength;
+        this.head = head(status, fields, framing);
+        this.closeDelimitedHead = stream != null && declaredLength < 0 ? head(status, fields, null) : null;
+        this.tail = END_OF_HEAD;
+    }
+
     private EncodedResponse(HttpStatus status, String[] fields, byte[] body, ByteBuf bodyBuf, int contentLength,
                             boolean withBody) {
         this.status = status;
@@ -50,15 +83,29 @@ public final class EncodedResponse implements Response {
         this.body = body;
         this.bodyBuf = bodyBuf;
         this.contentLength = contentLength;
+        this.stream = null;
+        this.declaredLength = -1;
+        this.closeDelimitedHead = null;
+        this.head = head(status, fields, "Content-Length: " + contentLength);
+        this.tail = withBody && body != null ? concat(END_OF_HEAD, body) : END_OF_HEAD;
+    }
+
+    /** The status line, the fields and the framing field (if any), each ending in CRLF, then "Date: ". */
+    private static byte[] head(HttpStatus status, String[] fields, String framing) {
         StringBuilder head = new StringBuilder(64 + fields.length * 16)
                 .append("HTTP/1.1 ").append(status.code()).append(' ').append(status.reason()).append("\r\n");
         for (int i = 0; i < fields.length; i += 2) {
             head.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
         }
-        head.append("Content-Length: ").append(contentLength).append("\r\n");
+        if (framing != null) {
+            head.append(framing).append("\r\n");
+        }
         // Date goes last, so that the encoder writes head, date, tail: three copies per response.
-        this.head = concat(ascii(head.toString()), DATE);
-        this.tail = withBody && body != null ? concat(END_OF_HEAD, body) : END_OF_HEAD;
+        return concat(ascii(head.toString()), DATE);
+    }
+
+    private static String framingField(long declaredLength) {
+        return declaredLength >= 0 ? "Content-Length: " + declaredLength : "Transfer-Encoding: chunked";
     }
 
     /** {@code response} itself; a response not built by {@link Response}'s factories answers 500 instead. */
@@ -72,6 +119,11 @@ public final class EncodedResponse implements Response {
 
     @Override
     public Response withoutBody() {
+        if (stream != null) {
+            // HEAD: the stream is never subscribed; a declared length stays, chunking has nothing to frame.
+            return new EncodedResponse(status, fields, null, declaredLength,
+                    declaredLength >= 0 ? framingField(declaredLength) : null);
+        }
         release();
         return new EncodedResponse(status, fields, null, null, contentLength, false);
     }
@@ -79,7 +131,13 @@ public final class EncodedResponse implements Response {
     @Override
     public String header(String name) {
         if (name.equalsIgnoreCase("Content-Length")) {
-            return Integer.toString(contentLength);
+            if (declaredLength >= 0) {
+                return Long.toString(declaredLength);
+            }
+            return contentLength >= 0 ? Integer.toString(contentLength) : null;
+        }
+        if (name.equalsIgnoreCase("Transfer-Encoding")) {
+            return stream != null && declaredLength < 0 ? "chunked" : null;
         }
         for (int i = 0; i < fields.length; i += 2) {
             if (fields[i].equalsIgnoreCase(name)) {
@@ -93,6 +151,10 @@ public final class EncodedResponse implements Response {
     public Response withHeader(String name, String value) {
         HeaderFields.check(name, value);
         String[] copy = HeaderFields.set(fields, name, value);
+        if (stream != null || declaredLength >= 0 || contentLength < 0) { // streamed, or its HEAD answer
+            return new EncodedResponse(status, copy, stream, declaredLength,
+                    stream != null || declaredLength >= 0 ? framingField(declaredLength) : null);
+        }
         // The body is handed on: a ByteBuf body belongs to the copy now.
         return new EncodedResponse(status, copy, body, bodyBuf, contentLength, true);
     }
@@ -123,7 +185,7 @@ public final class EncodedResponse implements Response {
         if (w != null && w.date == date) {
             return w.bytes;
         }
-        if (lastDate != date || bodyBuf != null) {
+        if (lastDate != date || bodyBuf != null || stream != null) {
             lastDate = date;
             return null;
         }
@@ -140,6 +202,21 @@ public final class EncodedResponse implements Response {
     /** The blank line that ends the head, then the body unless it is a ByteBuf. */
     public byte[] tail() {
         return tail;
+    }
+
+    /** The body when it is streamed, else {@code null}: its connection subscribes to it to send it. */
+    public Publisher<ByteBuf> stream() {
+        return stream;
+    }
+
+    /** The {@code Content-Length} a streamed body declared, which it is sent as is with; -1 if none. */
+    public long declaredLength() {
+        return declaredLength;
+    }
+
+    /** The head of a streamed body without a declared length, without a framing field: the close ends it. */
+    public byte[] closeDelimitedHead() {
+        return closeDelimitedHead;
     }
 
     /** The body when it is a ByteBuf, else {@code null}. */

@@ -1,6 +1,9 @@
 package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import minihttp.http.Response;
 import minihttp.http.Request;
@@ -10,6 +13,14 @@ public final class ResponseEncoder {
 
     /** Date is 29 bytes (IMF-fixdate); used to size a write exactly. */
     private static final int DATE_LENGTH = 29;
+    /** A chunk's size line at most: 16 hex digits and CRLF. */
+    private static final int MAX_CHUNK_SIZE_LINE = 18;
+    /** Data up to this size is copied behind its size line; larger data is sent as is, behind it. */
+    private static final int CHUNK_COPY_LIMIT = 1024;
+    private static final byte[] CRLF = ascii("\r\n");
+    /** The last chunk and the empty trailer section that end a chunked body. */
+    private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
+    private static final byte[] HEX = ascii("0123456789abcdef");
 
     private ResponseEncoder() {}
 
@@ -70,6 +81,49 @@ public final class ResponseEncoder {
                 bodyBuf.release();
             }
         }
+    }
+
+    /**
+     * Appends the head of a streamed response to {@code out}, framed by {@code framing}; {@code connection} is
+     * the request's, which a close-delimited body turns into close.
+     */
+    public static void encodeStreamedHead(EncodedResponse response, ResponseFraming framing, ByteBuf out, byte[] date,
+                                          ConnectionHeader connection) {
+        byte[] head = framing == ResponseFraming.CLOSE_DELIMITED ? response.closeDelimitedHead() : response.head();
+        byte[] says = framing.connection(connection).bytes;
+        out.ensureWritable(head.length + DATE_LENGTH + says.length + response.tail().length);
+        out.writeBytes(head);
+        out.writeBytes(date);
+        out.writeBytes(says);
+        out.writeBytes(response.tail());
+    }
+
+    /**
+     * {@code data} as one chunk of a chunked body (RFC 9112 section 7.1), taking ownership of it: small data is
+     * copied behind its size line, larger data is framed without a copy. Not for empty data, which would end the body.
+     */
+    public static ByteBuf chunk(ByteBufAllocator alloc, ByteBuf data) {
+        int size = data.readableBytes();
+        boolean copy = size <= CHUNK_COPY_LIMIT;
+        ByteBuf sizeLine = alloc.ioBuffer(MAX_CHUNK_SIZE_LINE + (copy ? size + CRLF.length : 0));
+        for (int shift = (31 - Integer.numberOfLeadingZeros(size)) & ~3; shift >= 0; shift -= 4) {
+            sizeLine.writeByte(HEX[(size >>> shift) & 0xf]);
+        }
+        sizeLine.writeBytes(CRLF);
+        if (copy) {
+            try {
+                return sizeLine.writeBytes(data, data.readerIndex(), size).writeBytes(CRLF);
+            } finally {
+                data.release();
+            }
+        }
+        CompositeByteBuf chunk = alloc.compositeDirectBuffer(3);
+        return chunk.addComponents(true, sizeLine, data, Unpooled.wrappedBuffer(CRLF));
+    }
+
+    /** Appends the end of a chunked body: the last chunk, no trailers. */
+    public static void lastChunk(ByteBuf out) {
+        out.writeBytes(LAST_CHUNK);
     }
 
     /**

@@ -12,6 +12,8 @@ import minihttp.http.Response;
 import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.DecodedRequest;
+import minihttp.internal.codec.EncodedResponse;
+import minihttp.internal.codec.ResponseFraming;
 
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.
@@ -20,6 +22,10 @@ import minihttp.internal.codec.DecodedRequest;
  * of the batch, which {@code concatMap} takes without subscribing. From the first response that is not ready,
  * the rest are queued as {@link Entry entries} and {@link #whenEncoded()} waits for them in order; the read's bytes
  * stay held meanwhile, because the requests still being served are views into them.
+ *
+ * <p>A streamed response is queued too, ready or not. When its turn comes the batch comes once with the output so
+ * far, its head included, then once per frame of its body (the batch's output is that frame), the next frame asked
+ * for only once the channel can take more; the responses after it are encoded once it has ended.
  */
 final class Batch {
 
@@ -119,6 +125,11 @@ final class Batch {
             queued.add(new Ready(response, connection));
             return;
         }
+        if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
+            queued = new ArrayList<>(); // its body goes out as it comes, after the responses before it
+            queued.add(new Ready(response, connection));
+            return;
+        }
         allocateOutput();
         encode(response, connection, date);
     }
@@ -208,19 +219,24 @@ final class Batch {
      * nothing.
      */
     Flux<Batch> whenEncoded() {
+        return whenEncoded(null);
+    }
+
+    /** {@link #whenEncoded()}, a streamed body paced by {@code gate} (none: as fast as it is asked for). */
+    Flux<Batch> whenEncoded(WriteGate gate) {
         if (queued == null) {
             return out == null ? Flux.empty() : Flux.just(this);
         }
         subscribed = true;
         // flatMapSequential subscribes to every pending response at once and delivers them in queue order.
-        Mono<Batch> rest = Flux.fromIterable(queued)
+        Flux<Batch> rest = Flux.fromIterable(queued)
                 .flatMapSequential(Batch::completion)
-                .doOnNext(this::encodeCompleted)
-                .then(Mono.fromCallable(this::allEncoded))
+                .concatMap(response -> encodeCompleted(response, gate))
+                .concatWith(Mono.fromCallable(this::allEncoded))
                 .doOnDiscard(Response.class, Response::release)
                 .doOnDiscard(Ready.class, ready -> ready.response().release()) // left in the queue on cancel
                 .doFinally(signal -> discard());
-        return flushReadyFirst ? Flux.concat(Mono.just(this), rest) : rest.flux();
+        return flushReadyFirst ? Flux.concat(Mono.just(this), rest) : rest;
     }
 
     /** Hands the encoded output over: the batch keeps no reference to it. */
@@ -273,17 +289,58 @@ final class Batch {
      * Encodes the next response in request order, after any 100 Continue queued before it. Runs on whichever thread
      * completed the response; the lock only orders it against a concurrent cancel or shutdown.
      */
-    private synchronized void encodeCompleted(Response response) {
+    private synchronized Flux<Batch> encodeCompleted(Response response, WriteGate gate) {
         if (queued == null) { // cancelled meanwhile
             response.release();
-            return;
+            return Flux.empty();
         }
         writeQueuedContinues();
         // The Connection header is the entry's now, not when it was subscribed to: a shutdown may have made it close.
         Entry entry = queued.get(encodedQueued++);
+        ConnectionHeader connection = entry instanceof Pending pending ? pending.connection()
+                : ((Ready) entry).connection();
         allocateOutput();
-        encode(response, entry instanceof Pending pending ? pending.connection() : ((Ready) entry).connection(),
-                DateCache.bytes()); // not the read's: the response may complete seconds later
+        byte[] date = DateCache.bytes(); // not the read's: the response may complete seconds later
+        if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
+            return stream(encoded, connection, date, gate);
+        }
+        encode(response, connection, date);
+        return Flux.empty();
+    }
+
+    /**
+     * The batch with the output so far and the head of {@code response}, then once per frame of its body; the last
+     * chunk of a chunked body is encoded before the responses after it.
+     */
+    private Flux<Batch> stream(EncodedResponse response, ConnectionHeader connection, byte[] date, WriteGate gate) {
+        ResponseFraming framing = ResponseFraming.of(response, connection);
+        ResponseEncoder.encodeStreamedHead(response, framing, out, date, connection);
+        lastEncoded = null; // its head goes out now: a shutdown can no longer make it say close
+        Flux<Batch> body = StreamedBody.frames(response, framing, alloc)
+                // One frame at a time, the next asked for once the channel can take more: the stream's demand is
+                // the socket's, whatever the send's prefetch.
+                .concatMap(frame -> Mono.fromCallable(() -> withFrame(frame))
+                        .concatWith(gate == null ? Mono.empty() : gate.whenWritable().then(Mono.empty())), 0);
+        return Flux.concat(Mono.just(this), body, Mono.fromCallable(() -> afterStream(framing)));
+    }
+
+    /** This batch with {@code frame} as its output; nothing when the batch was discarded meanwhile. */
+    private synchronized Batch withFrame(ByteBuf frame) {
+        if (queued == null || out != null) { // discarded (out is taken before each frame)
+            frame.release();
+            return null;
+        }
+        out = frame;
+        return this;
+    }
+
+    /** Ends a chunked body in the output, where the responses after it go; nothing to send yet. */
+    private synchronized Batch afterStream(ResponseFraming framing) {
+        if (queued != null && framing == ResponseFraming.CHUNKED) {
+            allocateOutput();
+            ResponseEncoder.lastChunk(out);
+        }
+        return null;
     }
 
     private synchronized Batch allEncoded() {

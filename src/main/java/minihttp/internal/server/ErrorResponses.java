@@ -22,6 +22,9 @@ final class ErrorResponses {
     static final Response SERVICE_FAILED = text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error");
     /** A deadline passed with a request unfinished. */
     static final Response REQUEST_TIMEOUT = text(HttpStatus.REQUEST_TIMEOUT, "Request Timeout");
+    /** The study pipeline ({@link SimpleConnection}) does not send streamed bodies. */
+    static final Response STREAM_NEEDS_BATCHED_PIPELINE = text(HttpStatus.INTERNAL_SERVER_ERROR,
+            "Internal Server Error: a streamed response needs the batched pipeline");
     static final Response UNKNOWN_METHOD = text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method");
     /** The server is no proxy: CONNECT, whatever its target, is not for services to answer. */
     static final Response CONNECT_NOT_IMPLEMENTED = text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT");

@@ -140,7 +140,11 @@ public final class HttpConnection {
         connection.start(drain);
         // The discard hook is context, which the send passes up to concatMap: set on the send's Mono, it costs
         // nothing per read, where doOnDiscard on the batches would add an operator to every read's path.
-        return out.send(writes, FLUSH_EACH_BATCH).then().doOnDiscard(Batch.class, Batch::discard);
+        return out.send(writes, FLUSH_EACH_BATCH).then()
+                // A streamed response that ends the connection: the send fails once its writes are done, and the
+                // completed handler closes the connection.
+                .onErrorResume(StreamedBody.EndOfConnection.class, end -> Mono.empty())
+                .doOnDiscard(Batch.class, Batch::discard);
     }
 
     /** Starts the clock and the write gate; drains at once when the server is already shutting down. */

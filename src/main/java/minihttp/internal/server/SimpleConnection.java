@@ -12,6 +12,7 @@ import reactor.netty.NettyOutbound;
 import minihttp.http.Response;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.DecodedRequest;
+import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.RequestDecoder;
 import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
@@ -44,6 +45,9 @@ import minihttp.service.Service;
  *     decoding at 64 KiB of unsent output ({@link WriteGate}).
  * <li><b>Streamed bodies and 100 Continue.</b> Every body is aggregated, within the body limit (413 beyond), and
  *     no {@code 100 Continue} is sent: a client that waits for one sends its body after its own timeout.
+ * <li><b>Streamed responses.</b> A response whose body is a stream is answered with 500
+ *     ({@link ErrorResponses#STREAM_NEEDS_BATCHED_PIPELINE}): sending it here would take a {@code Flux} per request
+ *     instead of a {@code Mono}, and no pacing by the socket. The batched one sends it as it comes.
  * <li><b>Drain.</b> A graceful shutdown does not reach the connection: it waits for the connection to end, up to
  *     the shutdown timeout, then closes it, response in flight or not ({@link Drain} makes the last response say
  *     close and ends each connection as soon as it has answered).
@@ -122,6 +126,9 @@ public final class SimpleConnection {
     }
 
     private ByteBuf encode(Response response, ConnectionHeader connection) {
+        if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
+            response = ErrorResponses.STREAM_NEEDS_BATCHED_PIPELINE; // not subscribed: it holds nothing yet
+        }
         ByteBuf out = alloc.ioBuffer();
         ResponseEncoder.encode(response, out, DateCache.bytes(), connection);
         return out;

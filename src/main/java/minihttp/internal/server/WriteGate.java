@@ -53,14 +53,39 @@ final class WriteGate extends ChannelDuplexHandler {
     /** The batch, encoded: at once while the channel is writable, else once it drains (or closes). Any thread. */
     Flux<Batch> output(Batch batch) {
         if (channel.isWritable()) {
-            return batch.whenEncoded();
+            return batch.whenEncoded(this);
         }
         Sinks.Empty<Void> sink = Sinks.empty();
         waiting = sink;
         if (channel.isWritable() || !channel.isActive()) {
             release(); // drained (or closed) before the event could see the sink
         }
-        return sink.asMono().thenMany(Flux.defer(batch::whenEncoded)).doOnCancel(batch::discard);
+        return sink.asMono().thenMany(Flux.defer(() -> batch.whenEncoded(this))).doOnCancel(batch::discard);
+    }
+
+    /**
+     * Completes once the channel can take more: checked on the event loop after the writes handed to the send
+     * before (when they came from another thread, the send queued them to the event loop first), so a streamed
+     * body asks for its next frame only once the last one is in the channel and the channel is under its high
+     * water mark; else once it drains (or closes). Only while no batch waits: a stream is the batch being sent.
+     */
+    Mono<Void> whenWritable() {
+        return Mono.create(ready -> {
+            Runnable check = () -> {
+                if (channel.isWritable() || !channel.isActive()) {
+                    ready.success();
+                    return;
+                }
+                Sinks.Empty<Void> sink = Sinks.empty();
+                waiting = sink;
+                sink.asMono().subscribe(null, ready::error, ready::success);
+            };
+            if (channel.eventLoop().inEventLoop()) {
+                check.run();
+            } else {
+                channel.eventLoop().execute(check);
+            }
+        });
     }
 
     /** Holds the channel's reads, or lets them go again (the caller turns auto-read back on). Event loop. */
