@@ -42,5 +42,10 @@ class ObserveTest {
         assertEquals(6.0, users.totalTime(TimeUnit.MILLISECONDS), 0.001);
         assertEquals(1, registry.get("http.server.requests").tags("uri", "NOT_FOUND", "outcome", "CLIENT_ERROR")
                 .timer().count());
+        for (int i = 0; i < 100; i++) {
+            metrics.exchange(new Exchange(CLIENT, "X" + i, "/", null, 501, 10, 1_000));
+        }
+        assertEquals(1, registry.find("http.server.requests").tag("method", "OTHER").timers().size(),
+                "unknown method names share one meter");
     }
 }
