@@ -7,12 +7,12 @@ import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import minihttp.http.BodyException;
-import minihttp.http.HttpStatus;
 import minihttp.http.Method;
 import minihttp.http.Request;
 import minihttp.http.Response;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.EncodedResponse;
+import minihttp.internal.server.ErrorResponses;
 import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.ResponseFraming;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
@@ -32,9 +32,6 @@ public final class ServiceTester {
     /** How long {@link #call} waits for the service's {@code Mono}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final Response EMPTY_RESULT =
-            Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response\n");
-    private static final Response FAILED = Response.text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error\n");
 
     private ServiceTester() {}
 
@@ -96,14 +93,9 @@ public final class ServiceTester {
         return Mono.defer(() -> service.call(decoded))
                 .flatMap(response -> !head && response instanceof EncodedResponse encoded && encoded.stream() != null
                         ? collect(encoded, connection) : Mono.just(encode(response, connection, head, null)))
-                .onErrorResume(error -> Mono.just(encode(failure(error), connection, head, error)))
-                .switchIfEmpty(Mono.fromSupplier(() -> encode(EMPTY_RESULT, connection, head, null)))
+                .onErrorResume(error -> Mono.just(encode(ErrorResponses.answerTo(error), connection, head, error)))
+                .switchIfEmpty(Mono.fromSupplier(() -> encode(ErrorResponses.NO_RESPONSE, connection, head, null)))
                 .doOnDiscard(Response.class, Response::release);
-    }
-
-    /** The response for a service that failed, as the server answers it. */
-    private static Response failure(Throwable error) {
-        return error instanceof BodyException body ? Response.text(body.status(), body.getMessage() + "\n") : FAILED;
     }
 
     /** Writes {@code response} with the server's encoder (which releases a ByteBuf body) and parses it back. */

@@ -12,12 +12,12 @@ import reactor.core.publisher.Mono;
  * Every response the server makes of an error, in one place: a status and a short text body. Decoder errors,
  * 408 after a deadline, 500 for a service that failed or completed empty, 501, and a request body's own status.
  */
-final class ErrorResponses {
+public final class ErrorResponses {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
 
     /** A service completed without a response. */
-    static final Response NO_RESPONSE = text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response");
+    public static final Response NO_RESPONSE = text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error: no response");
     /** A service threw or failed; what failed is logged, not sent. */
     static final Response SERVICE_FAILED = text(HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error");
     /** A deadline passed with a request unfinished. */
@@ -48,8 +48,8 @@ final class ErrorResponses {
 
     /** {@link #serviceFailed(Throwable)}, logging the request it answers ({@code null}: not known here). */
     static Response serviceFailed(Throwable error, Request request) {
-        if (error instanceof BodyException body) {
-            return text(body.status(), body.getMessage());
+        if (error instanceof BodyException) {
+            return answerTo(error);
         }
         if (request != null) {
             log.warn("service failed answering {} {}", request.methodName(), request.uri(), error);
@@ -57,6 +57,14 @@ final class ErrorResponses {
             log.warn("service failed", error);
         }
         return SERVICE_FAILED;
+    }
+
+    /**
+     * The answer to a service's failure, without logging it: the status of a request body that could not be read,
+     * else 500. The testing kit answers as the server does with it.
+     */
+    public static Response answerTo(Throwable error) {
+        return error instanceof BodyException body ? text(body.status(), body.getMessage()) : SERVICE_FAILED;
     }
 
     /** One line of text, as every error body is. */
