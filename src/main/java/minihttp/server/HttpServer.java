@@ -2,10 +2,7 @@ package minihttp.server;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.Drain;

@@ -1,6 +1,5 @@
 package minihttp.server;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static minihttp.server.EndToEndTest.assertPlaintext;
 import static minihttp.server.EndToEndTest.get;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +30,6 @@ class MemoryReturnTest {
 
     private static final boolean HOSTILE = Boolean.getBoolean("minihttp.hostile");
     private static final int CLIENTS = HOSTILE ? 1_000 : 128;
-    private static final int REQUESTS_PER_BLOCK = 1_000;
     private static final int CLIENT_RECEIVE_BUFFER = 4 * 1024;
     /**
      * Each client writes this many blocks (46 KB each): more than the server reads before it stops, less than the
@@ -73,7 +71,7 @@ class MemoryReturnTest {
         ByteBufAllocatorMetric memory = metricOf(server.channels().iterator().next().alloc());
         long before = used(memory);
 
-        byte[] block = block();
+        byte[] block = PipelineFloodTest.block();
         List<Socket> burst = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             Socket flood = new Socket();
@@ -133,14 +131,5 @@ class MemoryReturnTest {
 
     private static long used(ByteBufAllocatorMetric memory) {
         return memory.usedDirectMemory() + memory.usedHeapMemory();
-    }
-
-    private static byte[] block() {
-        byte[] request = get("/plaintext").getBytes(ISO_8859_1);
-        byte[] block = new byte[request.length * REQUESTS_PER_BLOCK];
-        for (int i = 0; i < REQUESTS_PER_BLOCK; i++) {
-            System.arraycopy(request, 0, block, i * request.length, request.length);
-        }
-        return block;
     }
 }

@@ -191,7 +191,8 @@ class PipelineFloodTest {
         return null;
     }
 
-    private static byte[] block() {
+    /** {@code REQUESTS_PER_BLOCK} pipelined {@code GET /plaintext} requests, as one write. */
+    static byte[] block() {
         byte[] request = get("/plaintext").getBytes(ISO_8859_1);
         byte[] block = new byte[request.length * REQUESTS_PER_BLOCK];
         for (int i = 0; i < REQUESTS_PER_BLOCK; i++) {

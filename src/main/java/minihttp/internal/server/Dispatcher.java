@@ -110,7 +110,7 @@ final class Dispatcher {
             request.discardBody();
             response = Mono.just(value);
         } else {
-            response = namingFailures(response, request).doFinally(signal -> request.discardBody());
+            response = ErrorResponses.orErrorResponse(response, request).doFinally(signal -> request.discardBody());
         }
         if (listener != null) {
             response = told(response, request);
@@ -129,17 +129,9 @@ final class Dispatcher {
                 exchange(request, value);
             }
         } else {
-            response = namingFailures(response, request);
+            response = ErrorResponses.orErrorResponse(response, request);
             batch.addPending(listener != null ? told(response, request) : response, decoder.detach(), connection);
         }
-    }
-
-    /**
-     * {@code response}, whose failure is answered by the error response and logged with the request it answers;
-     * the request is valid until the response completes, so it is read then, not before.
-     */
-    private static Mono<Response> namingFailures(Mono<Response> response, DecodedRequest request) {
-        return response.onErrorResume(e -> Mono.just(ErrorResponses.serviceFailed(e, request)));
     }
 
     /** {@code response}, telling the listener of it when it comes (the request is still valid then). */

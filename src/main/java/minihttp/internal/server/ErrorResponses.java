@@ -38,7 +38,15 @@ public final class ErrorResponses {
 
     /** {@code response}, with a failure or no response at all turned into the error response that says so. */
     static Mono<Response> orErrorResponse(Mono<Response> response) {
-        return response.onErrorResume(e -> Mono.just(serviceFailed(e))).defaultIfEmpty(NO_RESPONSE);
+        return orErrorResponse(response, null);
+    }
+
+    /**
+     * {@link #orErrorResponse(Mono)}, logging a failure with the request it answers ({@code null}: not known here);
+     * the request is valid until the response completes, so it is read then.
+     */
+    static Mono<Response> orErrorResponse(Mono<Response> response, Request request) {
+        return response.onErrorResume(e -> Mono.just(serviceFailed(e, request))).defaultIfEmpty(NO_RESPONSE);
     }
 
     /** The response for a service that failed: 500, or the status of a request body that could not be read. */
