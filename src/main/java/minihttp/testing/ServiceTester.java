@@ -115,16 +115,17 @@ public final class ServiceTester {
         ByteBuf out = Unpooled.buffer();
         ResponseEncoder.encodeStreamedHead(response, framing, out, DateCache.bytes(), connection);
         return Flux.from(response.stream())
+                // then() discards each element once it has passed here: the discard hook below releases it.
                 .doOnNext(data -> {
                     if (!data.isReadable()) {
-                        data.release();
-                    } else if (framing == ResponseFraming.CHUNKED) {
-                        ByteBuf chunk = ResponseEncoder.chunk(out.alloc(), data);
+                        return;
+                    }
+                    if (framing == ResponseFraming.CHUNKED) {
+                        ByteBuf chunk = ResponseEncoder.chunk(out.alloc(), data.retain());
                         out.writeBytes(chunk);
                         chunk.release();
                     } else {
                         out.writeBytes(data);
-                        data.release();
                     }
                 })
                 .then(Mono.fromCallable(() -> {

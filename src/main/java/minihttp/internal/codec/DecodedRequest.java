@@ -32,7 +32,7 @@ public final class DecodedRequest implements Request {
     boolean http11;
     boolean keepAlive;
     boolean expectContinue;
-    int[] headers = new int[HEADER_SLOTS * 16];
+    int[] headers = new int[HEADER_SLOTS * 8]; // grows for a request with more: a connection keeps it
     int headerCount;
     int bodyStart;
     int bodyLength;

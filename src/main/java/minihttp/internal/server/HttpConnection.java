@@ -6,13 +6,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.function.Predicate;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyInbound;
 import reactor.netty.Connection;
 import reactor.netty.NettyOutbound;
+import reactor.netty.NettyPipeline;
 import reactor.netty.channel.ChannelOperations;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.http.HttpStatus;
@@ -28,7 +28,7 @@ import minihttp.service.Service;
 
 /**
  * The pipeline of one connection, as one Reactor composition:
- * {@code NettyInbound} reads -> decode -> service calls -> {@link Batch} per read -> in order -> {@code NettyOutbound}.
+ * {@code NettyInbound} reads -> decode -> service calls -> {@link Batch} per read -> in order -> {@link ChannelWriter}.
  *
  * <p>Each read is decoded and its requests dispatched inside {@code handle} ({@link Dispatcher} decides what each
  * one gets: its service's response or the server's own), while reactor-netty still holds the read's
@@ -56,13 +56,12 @@ import minihttp.service.Service;
  */
 public final class HttpConnection {
 
-    /** Every batch is flushed as it is written: it holds all the responses one read produced. */
-    private static final Predicate<ByteBuf> FLUSH_EACH_BATCH = batch -> true;
     /**
-     * Reads decoded ahead of the batch being sent: enough to overlap the service calls of a few reads, few enough
-     * that a client which does not read its responses makes the server hold only a few batches.
+     * Reads decoded ahead of the batch being sent: one, so that the service calls of the next read overlap those of
+     * the batch waiting for its responses, and a client which does not read its responses makes the server hold
+     * one batch more. With one, {@code concatMap}'s queue is a single slot rather than a padded array.
      */
-    private static final int BATCHES_AHEAD = 4;
+    private static final int BATCHES_AHEAD = 1;
     /**
      * Output a connection may queue before its channel turns unwritable (and the connection pauses its reads),
      * and the level it must drain to before reading resumes. Netty's defaults, stated because backpressure rests on them.
@@ -138,13 +137,8 @@ public final class HttpConnection {
                 .concatMap(connection::output, BATCHES_AHEAD)
                 .map(connection::send);
         connection.start(drain);
-        // The discard hook is context, which the send passes up to concatMap: set on the send's Mono, it costs
-        // nothing per read, where doOnDiscard on the batches would add an operator to every read's path.
-        return out.send(writes, FLUSH_EACH_BATCH).then()
-                // A streamed response that ends the connection: the send fails once its writes are done, and the
-                // completed handler closes the connection.
-                .onErrorResume(StreamedBody.EndOfConnection.class, end -> Mono.empty())
-                .doOnDiscard(Batch.class, Batch::discard);
+        // Each batch is one write and one flush; the completed handler closes the connection.
+        return new ChannelWriter(writes, accepted[0].channel());
     }
 
     /** Starts the clock and the write gate; drains at once when the server is already shutting down. */
@@ -161,8 +155,10 @@ public final class HttpConnection {
         if (listener != null) {
             listener.connectionOpened(channel.remoteAddress());
         }
-        connection.addHandlerLast(WriteGate.NAME, gate);
-        connection.addHandlerLast(HalfClose.NAME, HalfClose.INSTANCE);
+        // Into the pipeline directly: reactor-netty's addHandlerLast subscribes to the connection's end for each
+        // handler, to remove it again (for pooled client connections), which costs an idle connection 600 bytes.
+        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, WriteGate.NAME, gate);
+        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, HalfClose.NAME, HalfClose.INSTANCE);
         drain.register(channel, this);
         if (drain.draining()) {
             drain();

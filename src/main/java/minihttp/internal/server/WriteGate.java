@@ -16,8 +16,8 @@ import reactor.core.publisher.Sinks;
  *
  * <p>This is the read side of backpressure: {@code concatMap} asks for the next read only when the batch before
  * it has gone out, so while a batch waits here the connection reads nothing more (reactor-netty's
- * {@code FluxReceive} turns auto-read off when it has no demand). Without it, reactor-netty's send accepts up
- * to 128 batches ahead of the socket, however large. The decoding of a read stops at the connection's output
+ * {@code FluxReceive} turns auto-read off when it has no demand). Without it, the connection would hand the channel
+ * every batch as it is read, however large. The decoding of a read stops at the connection's output
  * budget (see {@link HttpConnection}); then the reads are held here, and {@link #decodeMore()} later hands the
  * connection a read without bytes, so that it decodes what it kept.
  *

@@ -1,0 +1,150 @@
+package minihttp.internal.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+
+/**
+ * Writes a connection's output to its channel, each buffer written and flushed as it comes, and completes once the
+ * last write has left (or the channel has closed): the send of one connection.
+ *
+ * <p>It stands in for reactor-netty's {@code NettyOutbound.send(Publisher, Predicate)}, whose operator keeps a queue
+ * of its own per connection (128 slots, padded: about a kilobyte, a third of an idle connection's heap) in front of
+ * the channel's outbound buffer, which is a queue already. The output comes here one batch at a time, already held
+ * back by {@link WriteGate} while the channel is unwritable, so it asks for everything and queues nothing. Like
+ * reactor-netty's send, it cancels the output when the channel closes, so that responses still being computed and
+ * batches not yet sent are dropped (and their buffers released through the discard hook, {@link Batch#discard()}).
+ *
+ * <p>A write that fails needs no handling here: Netty closes the channel on a write error, and the close cancels the
+ * output. Writes from another thread reach the event loop as tasks, in the order they were made.
+ */
+final class ChannelWriter extends Mono<Void> {
+
+    /** Batches that the output drops (queued, or taken by an operator when cancelled) release what they hold. */
+    private static final Context DISCARD_BATCHES = Operators.enableOnDiscard(Context.empty(), dropped -> {
+        if (dropped instanceof Batch batch) {
+            batch.discard();
+        }
+    });
+
+    private final Publisher<ByteBuf> output;
+    private final Channel channel;
+    /**
+     * The unsafe's void promise: no promise object per write, and no exception fired down the pipeline for a write
+     * to a channel that closed meanwhile (Netty releases the buffer). Netty hands it out on the event loop only; it
+     * keeps no state, so writes from any thread may pass it.
+     */
+    private final ChannelPromise noPromise;
+
+    /** Runs on the channel's event loop. */
+    ChannelWriter(Publisher<ByteBuf> output, Channel channel) {
+        this.output = output;
+        this.channel = channel;
+        this.noPromise = channel.unsafe().voidPromise();
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super Void> actual) {
+        output.subscribe(new Writes(channel, noPromise, actual));
+    }
+
+    private static final class Writes implements CoreSubscriber<ByteBuf>, Subscription, ChannelFutureListener {
+
+        private static final AtomicIntegerFieldUpdater<Writes> DONE =
+                AtomicIntegerFieldUpdater.newUpdater(Writes.class, "done");
+
+        private final Channel channel;
+        private final ChannelPromise noPromise;
+        private final CoreSubscriber<? super Void> actual;
+        private Subscription upstream;
+        /** 1 once {@link #actual} has been told the end: by the last write, the close, or a cancel. */
+        private volatile int done;
+
+        Writes(Channel channel, ChannelPromise noPromise, CoreSubscriber<? super Void> actual) {
+            this.channel = channel;
+            this.noPromise = noPromise;
+            this.actual = actual;
+        }
+
+        @Override
+        public Context currentContext() {
+            return DISCARD_BATCHES;
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.validate(upstream, s)) {
+                upstream = s;
+                channel.closeFuture().addListener(this);
+                actual.onSubscribe(this);
+                s.request(Long.MAX_VALUE); // WriteGate holds the output back, not demand
+            }
+        }
+
+        @Override
+        public void onNext(ByteBuf buffer) {
+            channel.writeAndFlush(buffer, noPromise);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            // A streamed response that ends the connection: it ends once its writes are done, like any other.
+            afterLastWrite(error instanceof StreamedBody.EndOfConnection ? null : error);
+        }
+
+        @Override
+        public void onComplete() {
+            afterLastWrite(null);
+        }
+
+        /** Tells the end once the writes before have left: a write is done when all those before it are. */
+        private void afterLastWrite(Throwable error) {
+            if (!channel.isActive()) {
+                end(error);
+                return;
+            }
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> end(error));
+        }
+
+        /** The channel closed: the output still coming is dropped. */
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            upstream.cancel();
+            end(null);
+        }
+
+        @Override
+        public void request(long n) {
+            // the handler's subscriber asks for nothing: a Mono<Void> has nothing to give
+        }
+
+        @Override
+        public void cancel() {
+            if (DONE.compareAndSet(this, 0, 1)) {
+                channel.closeFuture().removeListener(this);
+                upstream.cancel();
+            }
+        }
+
+        private void end(Throwable error) {
+            if (DONE.compareAndSet(this, 0, 1)) {
+                channel.closeFuture().removeListener(this);
+                if (error == null) {
+                    actual.onComplete();
+                } else {
+                    actual.onError(error);
+                }
+            }
+        }
+    }
+}
