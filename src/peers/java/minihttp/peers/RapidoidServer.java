@@ -3,7 +3,6 @@ package minihttp.peers;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.rapidoid.buffer.Buf;
-import org.rapidoid.config.Conf;
 import org.rapidoid.http.AbstractHttpServer;
 import org.rapidoid.http.HttpStatus;
 import org.rapidoid.http.MediaType;
@@ -51,10 +50,20 @@ public final class RapidoidServer implements Callable<Integer> {
         }
     }
 
+    /**
+     * Rapidoid's own buffer size for this entry: TechEmpower's {@code config.yml} sets {@code net.bufSizeKB: 16}; the
+     * built-in {@code net} section would give 256 KB a buffer.
+     */
+    private static final int BUF_SIZE_KB = 16;
+
     @Override
     public Integer call() throws Exception {
-        ServerBuilder builder = TCP.server(Conf.HTTP).protocol(new Handler()).address(options.host)
-                .port(options.port).workers(options.threads).syncBufs(false);
+        // The "net" section (TCP.server(), as TechEmpower's lowlevel.Main), not Conf.HTTP: the built-in "http"
+        // section has maxPipeline: 10, and RapidoidWorker.processMsgs then handles at most 10 requests a read and
+        // leaves the rest in the input buffer until the client sends more bytes, which a pipelining client waiting
+        // for all its answers never does (depth 11 and up stall for good). "net" has maxPipeline: 0, no limit.
+        ServerBuilder builder = TCP.server().protocol(new Handler()).address(options.host).port(options.port)
+                .workers(options.threads).bufSizeKB(BUF_SIZE_KB).syncBufs(false);
         if (options.tls) {
             builder.tls(true).tlsContext(PeerTls.selfSigned().sslContext());
         }
