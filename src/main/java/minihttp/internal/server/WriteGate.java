@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -105,9 +106,15 @@ final class WriteGate extends ChannelDuplexHandler {
         context = ctx;
     }
 
+    /**
+     * Passes a read request on unless reads are held, or the client's input has ended (or the channel closed):
+     * reactor-netty turns auto-read back on when its subscriber asks for more, also after that, and Netty's epoll
+     * transport then fails to re-arm a descriptor it no longer polls for reading.
+     */
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (!readsHeld) {
+        if (!readsHeld && ctx.channel().isActive()
+                && !(ctx.channel() instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
             ctx.read();
         }
     }
