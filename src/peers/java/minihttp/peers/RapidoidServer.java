@@ -23,6 +23,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "rapidoid", mixinStandardHelpOptions = true, description = "Rapidoid HTTP server plaintext.")
 public final class RapidoidServer implements Callable<Integer> {
 
+    /**
+     * Rapidoid's own buffer size for this entry: TechEmpower's {@code config.yml} sets {@code net.bufSizeKB: 16}; the
+     * built-in {@code net} section would give 256 KB a buffer.
+     */
+    private static final int BUF_SIZE_KB = 16;
+
     @Mixin
     private PeerOptions options;
 
@@ -50,12 +56,6 @@ public final class RapidoidServer implements Callable<Integer> {
         }
     }
 
-    /**
-     * Rapidoid's own buffer size for this entry: TechEmpower's {@code config.yml} sets {@code net.bufSizeKB: 16}; the
-     * built-in {@code net} section would give 256 KB a buffer.
-     */
-    private static final int BUF_SIZE_KB = 16;
-
     @Override
     public Integer call() throws Exception {
         // The "net" section (TCP.server(), as TechEmpower's lowlevel.Main), not Conf.HTTP: the built-in "http"
@@ -63,7 +63,7 @@ public final class RapidoidServer implements Callable<Integer> {
         // leaves the rest in the input buffer until the client sends more bytes, which a pipelining client waiting
         // for all its answers never does (depth 11 and up stall for good). "net" has maxPipeline: 0, no limit.
         ServerBuilder builder = TCP.server().protocol(new Handler()).address(options.host).port(options.port)
-                .workers(options.threads).bufSizeKB(BUF_SIZE_KB).syncBufs(false);
+                .workers(options.threads).bufSizeKB(BUF_SIZE_KB).syncBufs(Handler.SYNC_BUFFERS);
         if (options.tls) {
             builder.tls(true).tlsContext(PeerTls.selfSigned().sslContext());
         }
