@@ -46,7 +46,8 @@ public final class DecodedRequest implements Request {
     /** Name, value pairs; made on the first attribute set. */
     private Object[] attributes;
 
-    private final Peer peer;
+    /** Where the request came from: set by its decoder, which may hand the object to another of its thread's. */
+    Peer peer;
 
     DecodedRequest(Peer peer) {
         this.peer = peer;

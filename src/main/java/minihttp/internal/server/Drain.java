@@ -3,7 +3,6 @@ package minihttp.internal.server;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
@@ -12,8 +11,6 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * responses it owes (the last one with {@code Connection: close}), then close.
  */
 public final class Drain {
-
-    private static final AttributeKey<HttpConnection> CONNECTION = AttributeKey.valueOf("minihttp.connection");
 
     private final ChannelGroup channels = new DefaultChannelGroup("minihttp", GlobalEventExecutor.INSTANCE);
     private volatile boolean draining;
@@ -28,28 +25,27 @@ public final class Drain {
         return draining;
     }
 
-    /** Makes {@code connection} reachable from its channel, for {@link #start()}. */
-    void register(Channel channel, HttpConnection connection) {
-        channel.attr(CONNECTION).set(connection);
-    }
-
     /**
-     * Tells every open connection to drain, each on its own event loop. A connection whose handler has not run yet
-     * is not registered; it sees {@link #draining()} when it runs.
+     * Tells every open connection to drain, each on its own event loop. A connection whose handler has not added
+     * its {@link WriteGate} yet is not found; it sees {@link #draining()} once it has.
      */
     public void start() {
         draining = true;
         for (Channel channel : channels) {
-            HttpConnection connection = channel.attr(CONNECTION).get();
+            HttpConnection connection = connectionOf(channel);
             if (connection != null) {
                 channel.eventLoop().execute(connection::drain);
             }
         }
     }
 
-    /** The connection served on {@code channel}, or null; for tests. */
+    /**
+     * The connection served on {@code channel}, or null: found through its {@link WriteGate}, the handler it adds,
+     * rather than an attribute of its own, which would cost every connection an entry in the channel's map.
+     */
     public static HttpConnection connectionOf(Channel channel) {
-        return channel.attr(CONNECTION).get();
+        WriteGate gate = channel.pipeline().get(WriteGate.class);
+        return gate == null ? null : gate.connection();
     }
 
     public int openConnections() {

@@ -16,7 +16,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * it reaches the composition behind every read that reactor-netty still queues, and {@link HttpConnection} ends
  * its inbound there, as after a last batch; the completed send then closes the connection. It is a channel handler
  * because the event reaches reactor-netty's inbound only through a protected method of its
- * {@code ChannelOperations}; it overrides no read method, so Netty skips it on every read.
+ * {@code ChannelOperations}; it overrides no read method, so Netty skips it on every read. The batched pipeline's
+ * {@link WriteGate} does the same from the handler it has anyway.
  */
 @ChannelHandler.Sharable
 public final class HalfClose extends ChannelInboundHandlerAdapter {
@@ -37,6 +38,11 @@ public final class HalfClose extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        passOn(ctx, event);
+    }
+
+    /** Passes {@code event} on, with {@link #INPUT_ENDED} as a read before it if it is the end of the input. */
+    static void passOn(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             ctx.fireChannelRead(INPUT_ENDED);
         }

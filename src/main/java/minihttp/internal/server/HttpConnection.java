@@ -103,7 +103,7 @@ public final class HttpConnection {
         this.connection = connection;
         Channel channel = connection.channel();
         this.timer = new ConnectionTimer(channel, timeouts, this::expired);
-        this.gate = new WriteGate(channel, timer::outputBlocked, this::outputDrained);
+        this.gate = new WriteGate(channel, this);
         this.reads = new AutoRead(channel, gate, timer);
         this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads, new Peer(channel.remoteAddress(),
                 channel.localAddress(), channel.pipeline().get(SslHandler.class) != null ? "https" : "http"));
@@ -157,9 +157,8 @@ public final class HttpConnection {
         }
         // Into the pipeline directly: reactor-netty's addHandlerLast subscribes to the connection's end for each
         // handler, to remove it again (for pooled client connections), which costs an idle connection 600 bytes.
+        // The gate also passes the client's half-close on (HalfClose), and Drain finds the connection through it.
         channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, WriteGate.NAME, gate);
-        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, HalfClose.NAME, HalfClose.INSTANCE);
-        drain.register(channel, this);
         if (drain.draining()) {
             drain();
         }
@@ -217,11 +216,21 @@ public final class HttpConnection {
         if (decodingStopped) {
             connection.channel().eventLoop().execute(this::decodeMoreIfRoom);
         }
+        if (batch == lastBatchWithResponses && !batch.hasPending() && connection.channel().eventLoop().inEventLoop()) {
+            // Sent whole, where a shutdown could not have seen it half sent: there is no response left in it to
+            // make close, and an idle connection need not keep it.
+            lastBatchWithResponses = null;
+        }
         return batch.takeOutput();
     }
 
+    /** The channel went over the high water mark; event loop. */
+    void outputBlocked() {
+        timer.outputBlocked();
+    }
+
     /** The channel drained below the low water mark; event loop. */
-    private void outputDrained() {
+    void outputDrained() {
         timer.outputDrained();
         decodeMoreIfRoom();
     }

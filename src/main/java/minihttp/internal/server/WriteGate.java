@@ -22,6 +22,8 @@ import reactor.core.publisher.Sinks;
  * budget (see {@link HttpConnection}); then the reads are held here, and {@link #decodeMore()} later hands the
  * connection a read without bytes, so that it decodes what it kept.
  *
+ * <p>It also passes the client's half-close on ({@link HalfClose}), to keep one handler per connection.
+ *
  * <p>It is a channel handler because writability changes reach reactor-netty only through a protected method
  * of its {@code ChannelOperations}, and because reactor-netty turns auto-read back on whenever its subscriber
  * asks for more: a read request that passes here while reads are held would read past the budget.
@@ -37,18 +39,20 @@ final class WriteGate extends ChannelDuplexHandler {
     static final ByteBuf DECODE_MORE = Unpooled.unreleasableBuffer(Unpooled.EMPTY_BUFFER);
 
     private final Channel channel;
-    private final Runnable onBlocked;
-    private final Runnable onDrained;
+    private final HttpConnection connection; // told when the channel turns unwritable and back
     /** The batch that waits for the channel to drain, if any; at most one, since concatMap runs one at a time. */
     private volatile Sinks.Empty<Void> waiting;
     private ChannelHandlerContext context;
     private boolean readsHeld; // event loop
 
-    /** {@code onBlocked} and {@code onDrained} run on the event loop when the channel turns unwritable and back. */
-    WriteGate(Channel channel, Runnable onBlocked, Runnable onDrained) {
+    WriteGate(Channel channel, HttpConnection connection) {
         this.channel = channel;
-        this.onBlocked = onBlocked;
-        this.onDrained = onDrained;
+        this.connection = connection;
+    }
+
+    /** The connection this gate serves: the one handler of the channel's that is minihttp's (see {@link Drain}). */
+    HttpConnection connection() {
+        return connection;
     }
 
     /** The batch, encoded: at once while the channel is writable, else once it drains (or closes). Any thread. */
@@ -119,13 +123,19 @@ final class WriteGate extends ChannelDuplexHandler {
         }
     }
 
+    /** The client's half-close, which this handler also passes on: one handler context fewer per connection. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        HalfClose.passOn(ctx, event);
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             release();
-            onDrained.run();
+            connection.outputDrained();
         } else {
-            onBlocked.run();
+            connection.outputBlocked();
         }
         ctx.fireChannelWritabilityChanged();
     }
