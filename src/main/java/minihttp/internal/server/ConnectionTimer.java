@@ -1,7 +1,6 @@
 package minihttp.internal.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -57,13 +56,9 @@ final class ConnectionTimer implements Runnable {
     }
 
     private final Channel channel;
-    private final EventLoop loop;
-    private final long idleNanos;
-    private final long headerNanos;
-    private final long bodyNanos;
-    private final long minBodyRate;   // bytes per second; 0: not checked
-    private final long bodyRateGraceNanos;
-    private final long writeNanos;
+    // The server's, shared: the durations are read as nanoseconds where they are needed, which costs less than
+    // six copies of them in every connection.
+    private final Timeouts timeouts;
     private final Expiry expiry;
 
     private Phase phase = Phase.HEAD; // a new connection owes its first request head, counted from the accept
@@ -87,13 +82,7 @@ final class ConnectionTimer implements Runnable {
 
     ConnectionTimer(Channel channel, Timeouts timeouts, Expiry expiry) {
         this.channel = channel;
-        this.loop = channel.eventLoop();
-        this.idleNanos = timeouts.idle().toNanos();
-        this.headerNanos = timeouts.header().toNanos();
-        this.bodyNanos = timeouts.body().toNanos();
-        this.minBodyRate = timeouts.minBodyRate();
-        this.bodyRateGraceNanos = timeouts.minBodyRateGrace().toNanos();
-        this.writeNanos = timeouts.write().toNanos();
+        this.timeouts = timeouts;
         this.expiry = expiry;
     }
 
@@ -104,7 +93,7 @@ final class ConnectionTimer implements Runnable {
         headStart = now;
         lastDrained = now;
         lastServed = now;
-        schedule(now + headerNanos, now);
+        schedule(now + headerNanos(), now);
     }
 
     /**
@@ -121,7 +110,7 @@ final class ConnectionTimer implements Runnable {
             if (phase != Phase.BODY || completed) { // this read brought the head of a new body
                 bodyStart = now;
                 bodyBytes = 0;
-                rateCheckAt = now + bodyRateGraceNanos;
+                rateCheckAt = now + timeouts.minBodyRateGrace().toNanos();
             } else {
                 bodyBytes += bytes;
             }
@@ -132,9 +121,9 @@ final class ConnectionTimer implements Runnable {
             return;
         }
         long deadline = switch (next) {
-            case HEAD -> headStart + headerNanos;
-            case BODY -> nextBodyCheck(now + bodyNanos);
-            case IDLE -> now + idleNanos;
+            case HEAD -> headStart + headerNanos();
+            case BODY -> nextBodyCheck(now + bodyNanos());
+            case IDLE -> now + idleNanos();
         };
         scheduleIfNearer(deadline, now);
     }
@@ -159,7 +148,7 @@ final class ConnectionTimer implements Runnable {
         bodyStart += paused;
         rateCheckAt += paused;
         lastRead = now;
-        scheduleIfNearer(nextBodyCheck(now + bodyNanos), now);
+        scheduleIfNearer(nextBodyCheck(now + bodyNanos()), now);
     }
 
     /** The connection's output drained below the low water mark: the client is reading. Event loop. */
@@ -173,7 +162,7 @@ final class ConnectionTimer implements Runnable {
         long now = System.nanoTime();
         blocked = true;
         blockedSince = now;
-        long deadline = now + writeNanos;
+        long deadline = now + writeNanos();
         if (task == null || taskAt - deadline > 0) {
             schedule(deadline, now);
         }
@@ -206,7 +195,7 @@ final class ConnectionTimer implements Runnable {
             return;
         }
         long now = System.nanoTime();
-        if (blocked && now - (blockedSince + writeNanos) >= 0) {
+        if (blocked && now - (blockedSince + writeNanos()) >= 0) {
             log.debug("{}: write timeout, closing a connection whose output did not drain", channel);
             channel.close();
             return;
@@ -229,18 +218,18 @@ final class ConnectionTimer implements Runnable {
         }
         expired = true;
         log.debug("{}: {} timeout", channel, phase);
-        graceEnd = now + idleNanos; // the grace for the pending responses to leave
+        graceEnd = now + idleNanos(); // the grace for the pending responses to leave
         scheduleWithinWriteTimeout(graceEnd, now);
         expiry.expired(phase, partial);
     }
 
     private long deadline(long now) {
         return switch (phase) {
-            case HEAD -> headStart + headerNanos;
+            case HEAD -> headStart + headerNanos();
             case BODY -> bodyDeadline(now);
             case IDLE -> inService > 0
-                    ? now + idleNanos // a response is being computed: not idle, look again later
-                    : latest(lastRead, latest(lastServed, lastDrained)) + idleNanos;
+                    ? now + idleNanos() // a response is being computed: not idle, look again later
+                    : latest(lastRead, latest(lastServed, lastDrained)) + idleNanos();
         };
     }
 
@@ -250,23 +239,23 @@ final class ConnectionTimer implements Runnable {
      */
     private long bodyDeadline(long now) {
         if (bodyPaused) {
-            return now + bodyNanos; // look again later; bodyResumed() reschedules sooner if it must
+            return now + bodyNanos(); // look again later; bodyResumed() reschedules sooner if it must
         }
-        if (minBodyRate > 0 && now - rateCheckAt >= 0) {
+        if (minBodyRate() > 0 && now - rateCheckAt >= 0) {
             double seconds = (now - bodyStart) / 1e9;
-            if (bodyBytes < minBodyRate * seconds) {
+            if (bodyBytes < minBodyRate() * seconds) {
                 log.debug("{}: request body at {} B/s, under the minimum of {} B/s", channel,
-                        Math.round(bodyBytes / seconds), minBodyRate);
+                        Math.round(bodyBytes / seconds), minBodyRate());
                 return now;
             }
             rateCheckAt = now + RATE_CHECK_NANOS;
         }
-        return nextBodyCheck(lastRead + bodyNanos);
+        return nextBodyCheck(lastRead + bodyNanos());
     }
 
     /** {@code timeout}, or the next rate check if it comes first. */
     private long nextBodyCheck(long timeout) {
-        return minBodyRate > 0 && timeout - rateCheckAt > 0 ? rateCheckAt : timeout;
+        return minBodyRate() > 0 && timeout - rateCheckAt > 0 ? rateCheckAt : timeout;
     }
 
     private void scheduleIfNearer(long deadline, long now) {
@@ -277,7 +266,7 @@ final class ConnectionTimer implements Runnable {
 
     /** Schedules the task at {@code deadline}, or earlier at the write deadline while the output is blocked. */
     private void scheduleWithinWriteTimeout(long deadline, long now) {
-        schedule(blocked ? earliest(deadline, blockedSince + writeNanos) : deadline, now);
+        schedule(blocked ? earliest(deadline, blockedSince + writeNanos()) : deadline, now);
     }
 
     private void schedule(long deadline, long now) {
@@ -285,7 +274,28 @@ final class ConnectionTimer implements Runnable {
             task.cancel(false);
         }
         taskAt = deadline;
-        task = loop.schedule(this, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+        task = channel.eventLoop().schedule(this, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+    }
+
+    private long idleNanos() {
+        return timeouts.idle().toNanos();
+    }
+
+    private long headerNanos() {
+        return timeouts.header().toNanos();
+    }
+
+    private long bodyNanos() {
+        return timeouts.body().toNanos();
+    }
+
+    private long writeNanos() {
+        return timeouts.write().toNanos();
+    }
+
+    /** Bytes per second; 0: not checked. */
+    private long minBodyRate() {
+        return timeouts.minBodyRate();
     }
 
     private static long latest(long a, long b) {
