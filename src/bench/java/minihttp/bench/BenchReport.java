@@ -7,10 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** Renders a harness run as Markdown (setup, summary, one table per scenario) and its summary as an SVG chart. */
+/**
+ * Renders a harness run as Markdown (setup, summary, one table per scenario, the idle connections' cost) and its
+ * summary as an SVG chart.
+ */
 final class BenchReport {
 
     private static final String NONE = "n/a";
+    /** A figure that does not apply to a server, such as the live heap of one that is not a JVM. */
+    private static final String NOT_APPLICABLE = "-";
     private static final double KIB_PER_MIB = 1024;
     private static final String PIPELINED_COLOR = "#3b6ea5";
     private static final String PLAIN_COLOR = "#e08a2c";
@@ -18,12 +23,13 @@ final class BenchReport {
     /**
      * How the numbers were produced, for the reader to reproduce them: {@code hostNotes} are sentences on the host
      * (open-file limit, pinning, a remote target), {@code serverNotes} where a server departs from the rules,
-     * {@code loops} the event loops of the multi-loop rows.
+     * {@code loops} the event loops of the multi-loop rows; {@code idleConnections} how many idle connections each
+     * server held (0: not measured) and {@code idleCommand} the command that measures one server so by hand.
      */
     record Setup(String harnessCommand, Map<String, String> wrkCommands, Map<String, String> serverCommands,
                  Map<String, String> serverNotes, String baseline, int warmupRuns, int warmupSeconds,
                  int durationSeconds, String hostNotes, String nginxConfig, String chartFile, List<SeedRow> seedRows,
-                 int loops) {}
+                 int loops, int idleConnections, String idleCommand) {}
 
     /** A row of futures-minihttp's table: the server rows whose figures fill its two columns (null: none). */
     record SeedRow(String label, String pipelinedServer, String singleServer) {}
@@ -40,17 +46,23 @@ final class BenchReport {
         md.append("- wrk: ").append(machine.wrk()).append("\n\n");
         md.append("Build: `").append(Harness.BUILD_BENCH).append("`; command: `").append(setup.harnessCommand())
                 .append("`\n\n");
-        md.append(String.format(Locale.ROOT, "%d round(s). In each, every scenario runs every server in turn, the "
-                + "order reversed every other round. Each run starts the server as a fresh process, warms it up with "
-                + "%d discarded wrk run(s) of %ds, each on new connections and followed by a %dms pause, then "
-                + "measures %ds. wrk (one thread) and the server share the machine. %s%n", results.rounds(),
-                setup.warmupRuns(), setup.warmupSeconds(), Harness.DRAIN_MILLIS, setup.durationSeconds(),
-                setup.hostNotes()));
+        if (results.scenarios().isEmpty()) {
+            md.append(String.format(Locale.ROOT, "%d round(s) of the idle connections alone, no wrk scenario. %s%n",
+                    results.rounds(), setup.hostNotes()));
+        } else {
+            md.append(String.format(Locale.ROOT, "%d round(s). In each, every scenario runs every server in turn, "
+                    + "the order reversed every other round. Each run starts the server as a fresh process, warms it "
+                    + "up with %d discarded wrk run(s) of %ds, each on new connections and followed by a %dms pause, "
+                    + "then measures %ds. wrk (one thread) and the server share the machine. %s%n", results.rounds(),
+                    setup.warmupRuns(), setup.warmupSeconds(), Harness.DRAIN_MILLIS, setup.durationSeconds(),
+                    setup.hostNotes()));
+        }
         summary(md, setup, results);
         seedTable(md, setup, results);
         for (Scenario scenario : results.scenarios()) {
             scenario(md, setup, results, scenario);
         }
+        idleConnections(md, setup, results);
         md.append("\n## Servers\n\n`<port>` is a free port per run.\n\n");
         setup.serverCommands().forEach((name, command) -> {
             md.append("- ").append(name).append(": `").append(command).append('`');
@@ -176,6 +188,70 @@ final class BenchReport {
         }
     }
 
+    /**
+     * What an idle keep-alive connection costs each server ({@code --idle-connections}): median RSS and live heap
+     * growth per connection, their ratios to the baseline's medians, and every round's figures.
+     */
+    private static void idleConnections(StringBuilder md, Setup setup, Results results) {
+        if (setup.idleConnections() == 0) {
+            return;
+        }
+        String base = setup.baseline();
+        md.append(String.format(Locale.ROOT, "%n## Idle connections%n%nWhat an idle keep-alive connection costs: "
+                + "each server, started alone, first gets %d connections that close again (its first connections "
+                + "load classes and fill pools); %.0fs later, %,d connections each get one `GET %s` answered and are "
+                + "held idle. Its resident set (VmRSS of the process and its children: nginx's master and workers) "
+                + "and, for a JVM, its live heap (the total of `jcmd <pid> GC.class_histogram`, which runs a full GC "
+                + "first) are read before they open (the heap first, as its full GC may give heap pages back) and "
+                + "%.0fs after (the RSS first); the table gives the growth per connection. RSS "
+                + "also counts the garbage that opening the connections left in pages the heap had not touched "
+                + "before; the live heap does not. Medians over rounds; the ratios are of the medians to %s's; `%s`: "
+                + "not a JVM. By hand, with the server started alone: `%s`.%n%n",
+                IdleConnections.WARM_UP, IdleConnections.SETTLE_MILLIS / 1000.0, setup.idleConnections(),
+                Scenario.PLAINTEXT_PATH, IdleConnections.SETTLE_MILLIS / 1000.0, base, NOT_APPLICABLE,
+                setup.idleCommand()));
+        md.append("| server | RSS per connection | vs ").append(base).append(" | live heap per connection | vs ")
+                .append(base).append(" |");
+        for (int r = 1; r <= results.rounds(); r++) {
+            md.append(" round ").append(r).append(": RSS / heap |");
+        }
+        md.append(" note |\n|---|---:|---:|---:|---:|").append("---:|".repeat(results.rounds())).append("---|\n");
+        IdleCost[] baseRounds = results.idleRounds(base);
+        double baseRss = Stats.median(baseRounds, IdleCost::rssBytesPerConnection);
+        double baseHeap = Stats.median(baseRounds, IdleCost::liveHeapBytesPerConnection);
+        for (String server : results.servers()) {
+            IdleCost[] rounds = results.idleRounds(server);
+            boolean any = Arrays.stream(rounds).anyMatch(Objects::nonNull);
+            String note = results.note(Results.IDLE, server);
+            md.append("| ").append(server)
+                    .append(" | ").append(perConnection(any, Stats.median(rounds, IdleCost::rssBytesPerConnection),
+                            baseRss))
+                    .append(" | ").append(perConnection(any, Stats.median(rounds,
+                            IdleCost::liveHeapBytesPerConnection), baseHeap))
+                    .append(" |");
+            for (IdleCost cost : rounds) {
+                md.append(' ').append(cost == null ? NONE : bytes(cost.rssBytesPerConnection()) + " / "
+                        + (cost.hasLiveHeap() ? bytes(cost.liveHeapBytesPerConnection()) : NOT_APPLICABLE))
+                        .append(" |");
+            }
+            md.append(' ').append(note == null ? "" : note.replace("|", "\\|")).append(" |\n");
+        }
+    }
+
+    /**
+     * A median per connection and its ratio to the baseline's, two cells: n/a when no round ran,
+     * {@value #NOT_APPLICABLE} when the rounds ran without this figure (the live heap of a server that is no JVM).
+     */
+    private static String perConnection(boolean anyRound, double median, double baselineMedian) {
+        if (!anyRound) {
+            return NONE + " | " + NONE;
+        }
+        if (Double.isNaN(median)) {
+            return NOT_APPLICABLE + " | " + NOT_APPLICABLE;
+        }
+        return bytes(median) + " | " + (baselineMedian > 0 ? ratio(median / baselineMedian) : NONE);
+    }
+
     /** The summary as a bar chart: per server, median req/s pipelined and not. */
     static String chart(Results results) {
         List<SvgChart.Series> series = new ArrayList<>();
@@ -208,6 +284,11 @@ final class BenchReport {
 
     static String requests(double rps) {
         return Double.isNaN(rps) ? NONE : String.format(Locale.ROOT, "%,.0f", rps);
+    }
+
+    /** Bytes, e.g. "2,925 B"; n/a when unknown. */
+    static String bytes(double bytes) {
+        return Double.isNaN(bytes) ? NONE : String.format(Locale.ROOT, "%,.0f B", bytes);
     }
 
     private static String ratio(double ratio) {

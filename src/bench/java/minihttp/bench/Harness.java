@@ -75,6 +75,9 @@ public final class Harness implements Callable<Integer> {
     static final String RAPIDOID_NOTE = "Rapidoid writes its own Server and Date headers; an acceptor thread of its "
             + "own hands connections to the --threads I/O workers; TLS is Rapidoid's own engine on the JDK's "
             + "SSLEngine";
+    /** Plain text without TLS or work: what each idle connection's one request asks for, on the usual threads. */
+    private static final Scenario IDLE_SCENARIO = Scenario.ALL.stream()
+            .filter(s -> s.name().equals(Scenario.SUMMARY_PLAIN)).findFirst().orElseThrow();
     private static final Pattern SHELL_SAFE = Pattern.compile("[\\w./:=,+<>@%-]+");
 
     @Option(names = "--quick", description = "Under two minutes: the two summary scenarios, 1 round, 1s warm-up, "
@@ -97,8 +100,13 @@ public final class Harness implements Callable<Integer> {
     @Option(names = "--servers", split = ",", description = "Servers to run, by name (default: the standard rows; "
             + "the transport and TLS provider variants, e.g. minihttp-1-io_uring or raw-netty-jdk, when named).")
     private List<String> serverNames;
-    @Option(names = "--scenarios", split = ",", description = "Scenarios to run, by name (default: all).")
+    @Option(names = "--scenarios", split = ",", description = "Scenarios to run, by name (default: all); "
+            + Scenario.NONE + ": no wrk scenario, for --idle-connections alone.")
     private List<String> scenarioNames;
+    @Option(names = "--idle-connections", paramLabel = "N", description = "Also measure what an idle keep-alive "
+            + "connection costs each server, alone: N connections held open, RSS and live heap per connection, once "
+            + "per round (default 0: not measured). Needs an open-file limit above N here and in the servers.")
+    private int idleConnections;
     @Option(names = "--add-server", paramLabel = "NAME=MAIN_CLASS",
             description = "Also run a main class from --jar under this name, with --port and --threads.")
     private Map<String, String> extraServers = new LinkedHashMap<>();
@@ -129,7 +137,7 @@ public final class Harness implements Callable<Integer> {
     /** Raw Netty, the peers and nginx at one event loop per core, for the scenarios run at default threads. */
     private Map<String, ServerSpec> atDefaultThreads = Map.of();
 
-    private Harness(String[] args) {
+    Harness(String[] args) {
         this.args = args;
     }
 
@@ -139,13 +147,15 @@ public final class Harness implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        List<Scenario> scenarios = scenarios(scenarioNames, quick);
+        boolean runsWrk = scenarios == null || !scenarios.isEmpty();
         wrk = findOnPath("wrk");
-        if (wrk == null) {
+        if (wrk == null && runsWrk) {
             System.err.println("wrk is not on PATH; install it with: sudo apt-get install -y wrk "
                     + "(or build it from https://github.com/wg/wrk)");
             return 2;
         }
-        for (Path required : List.of(jar, benchJar, script)) {
+        for (Path required : runsWrk ? List.of(jar, benchJar, script) : List.of(jar, benchJar)) {
             if (!Files.isRegularFile(required)) {
                 System.err.println(required + " not found; run from the repository root, after building with: "
                         + BUILD_BENCH);
@@ -178,15 +188,18 @@ public final class Harness implements Callable<Integer> {
         atDefaultThreads = catalog(loops).stream().collect(Collectors.toMap(ServerSpec::name, s -> s, (a, b) -> a));
         List<ServerSpec> servers = remote != null ? List.of(remote)
                 : serverNames == null ? defaults : select(known, ServerSpec::name, serverNames);
-        List<String> wantedScenarios = scenarioNames == null && quick ? Scenario.QUICK : scenarioNames;
-        List<Scenario> scenarios = select(Scenario.ALL, Scenario::name, wantedScenarios);
+        String idleProblem = scenarios == null ? null : idleProblem(idleConnections, scenarios, remote != null);
+        if (idleProblem != null) {
+            System.err.println(idleProblem);
+            return 2;
+        }
         boolean uniqueNames = known.stream().map(ServerSpec::name).distinct().count() == known.size();
         if (servers == null || scenarios == null || !uniqueNames || roundCount < 1 || durationSeconds < 1
                 || warmupSeconds < 0 || warmupRunCount < 0 || threads < 1 || loops < 1) {
             System.err.println("bad options: --servers takes distinct names from " + known.stream()
                     .map(ServerSpec::name).toList() + ", --scenarios from " + Scenario.ALL.stream()
-                    .map(Scenario::name).toList() + "; --rounds, --duration, --threads, --loops at least 1, "
-                    + "--warmup and --warmup-runs at least 0");
+                    .map(Scenario::name).toList() + " or " + Scenario.NONE + "; --rounds, --duration, --threads, "
+                    + "--loops at least 1, --warmup and --warmup-runs at least 0");
             return 2;
         }
         // Ctrl-C must not leave a server or wrk running behind the harness.
@@ -202,18 +215,27 @@ public final class Harness implements Callable<Integer> {
             } else {
                 System.err.println("skipping " + server.name() + ": " + why);
                 scenarios.forEach(s -> results.unsupported(s.name(), server.name(), why));
+                results.unsupported(Results.IDLE, server.name(), why);
             }
         }
         String fdLimit = checkHostLimits(scenarios);
         int failed = run(runnable, scenarios, results);
+        if (idleConnections > 0) {
+            failed += runIdle(runnable, results);
+        }
 
-        Path chart = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.md$", "") + ".svg");
-        Files.writeString(chart, BenchReport.chart(results), StandardCharsets.UTF_8);
+        // Without a wrk scenario there is nothing to chart: the chart of an earlier run stays.
+        Path chart = runsWrk ? output.resolveSibling(output.getFileName().toString().replaceFirst("\\.md$", "")
+                + ".svg") : null;
+        if (chart != null) {
+            Files.writeString(chart, BenchReport.chart(results), StandardCharsets.UTF_8);
+        }
         String report = BenchReport.markdown(Machine.detect(wrkVersion()),
-                setup(servers, scenarios, fdLimit, chart.getFileName().toString(), remote), results);
+                setup(servers, scenarios, fdLimit, chart == null ? null : chart.getFileName().toString(), remote),
+                results);
         Files.writeString(output, report, StandardCharsets.UTF_8);
         System.out.print(report);
-        System.err.printf("wrote %s and %s (%d run(s) failed)%n", output, chart, failed);
+        System.err.printf("wrote %s%s (%d run(s) failed)%n", output, chart == null ? "" : " and " + chart, failed);
         return failed == 0 ? 0 : 1;
     }
 
@@ -224,11 +246,7 @@ public final class Harness implements Callable<Integer> {
         int failed = 0;
         long started = System.nanoTime();
         for (int round = 0; round < roundCount; round++) {
-            List<ServerSpec> order = new ArrayList<>(servers);
-            if (round % 2 == 1) {
-                // Alternating the order cancels any advantage of going first or last within a round.
-                Collections.reverse(order);
-            }
+            List<ServerSpec> order = order(servers, round);
             for (Scenario scenario : scenarios) {
                 for (ServerSpec server : order) {
                     done++;
@@ -266,6 +284,62 @@ public final class Harness implements Callable<Integer> {
         return failed;
     }
 
+    /** The servers in a round's order. */
+    private static List<ServerSpec> order(List<ServerSpec> servers, int round) {
+        List<ServerSpec> order = new ArrayList<>(servers);
+        if (round % 2 == 1) {
+            // Alternating the order cancels any advantage of going first or last within a round.
+            Collections.reverse(order);
+        }
+        return order;
+    }
+
+    /**
+     * Every round, every server started alone for the idle connections, in the scenarios' order; returns the number
+     * of measurements that failed once started.
+     */
+    private int runIdle(List<ServerSpec> servers, Results results) throws InterruptedException {
+        int failed = 0;
+        for (int round = 0; round < roundCount; round++) {
+            for (ServerSpec server : order(servers, round)) {
+                if (results.isUnsupported(Results.IDLE, server.name())) {
+                    continue;
+                }
+                System.err.printf("round %d/%d, %,d idle connections, %s%n", round + 1, roundCount, idleConnections,
+                        server.name());
+                try {
+                    IdleCost cost = measureIdle(server);
+                    results.putIdle(server.name(), round, cost);
+                    System.err.printf("      RSS %s, live heap %s per connection%n",
+                            BenchReport.bytes(cost.rssBytesPerConnection()),
+                            cost.hasLiveHeap() ? BenchReport.bytes(cost.liveHeapBytesPerConnection()) : "-");
+                } catch (ServerProcess.StartFailure e) {
+                    results.unsupported(Results.IDLE, server.name(), "n/a: did not start: " + e.firstLine());
+                    System.err.println("      n/a, did not start: " + e.firstLine());
+                } catch (IOException | IllegalArgumentException e) {
+                    failed++;
+                    results.note(Results.IDLE, server.name(), "round " + (round + 1) + " failed: "
+                            + e.getMessage().lines().findFirst().orElse(""));
+                    System.err.println("      FAILED: " + e.getMessage());
+                }
+            }
+        }
+        return failed;
+    }
+
+    /** One server's idle connections; the PID the harness reads is the server's own, as FdLimit and taskset exec. */
+    private IdleCost measureIdle(ServerSpec server) throws IOException, InterruptedException {
+        return withServer(server, IDLE_SCENARIO, (process, port) -> {
+            IdleCost cost = IdleConnections.measure(port, process.handle(), idleConnections);
+            process.checkAlive();
+            if (server instanceof JavaServer && !cost.hasLiveHeap()) {
+                throw new IOException("PID " + process.handle().pid() + " is not the server's JVM but "
+                        + process.handle().info().command().orElse("unknown") + ": no live heap to read");
+            }
+            return cost;
+        });
+    }
+
     private Measurement measure(ServerSpec server, Scenario scenario) throws IOException, InterruptedException {
         if (server instanceof RemoteServer remote) {
             String url = scenario.url(remote.hostAndPort());
@@ -276,6 +350,31 @@ public final class Harness implements Callable<Integer> {
         if (scenario.defaultThreads()) {
             server = atDefaultThreads.getOrDefault(server.name(), server);
         }
+        return withServer(server, scenario, (process, port) -> {
+            String url = scenario.url("127.0.0.1:" + port);
+            warmUp(scenario, url);
+            ProcStats.Sample before = ProcStats.sample(process.handle());
+            WrkResult result = runWrk(pinning.wrk(wrkCommand(wrk, scenario, durationSeconds, url)),
+                    durationSeconds, true);
+            ProcStats.Sample after = ProcStats.sample(process.handle());
+            process.checkAlive();
+            return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
+                    ProcStats.CLOCK_TICKS_PER_SECOND, result.requests()), after.peakRssKb());
+        });
+    }
+
+    /** What is done with a server once it is ready: a wrk run, or the idle connections. */
+    @FunctionalInterface
+    private interface ServerTask<T> {
+        T run(ServerProcess process, int port) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Starts {@code server} for {@code scenario} as a fresh process on a free port, with the open-file limit raised
+     * and pinned as asked, runs {@code task} once it is ready, then stops it and removes its scratch directory.
+     */
+    private <T> T withServer(ServerSpec server, Scenario scenario, ServerTask<T> task)
+            throws IOException, InterruptedException {
         int port = freePort();
         Path scratch = Files.createTempDirectory("minihttp-bench-");
         try {
@@ -283,15 +382,7 @@ public final class Harness implements Callable<Integer> {
             List<String> command = FdLimit.wrap(pinning.server(server.command(java, port, scenario, scratch)));
             try (ServerProcess process = ServerProcess.start(server.name(), command, server.printsReadyLine(),
                     port)) {
-                String url = scenario.url("127.0.0.1:" + port);
-                warmUp(scenario, url);
-                ProcStats.Sample before = ProcStats.sample(process.handle());
-                WrkResult result = runWrk(pinning.wrk(wrkCommand(wrk, scenario, durationSeconds, url)),
-                        durationSeconds, true);
-                ProcStats.Sample after = ProcStats.sample(process.handle());
-                process.checkAlive();
-                return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
-                        ProcStats.CLOCK_TICKS_PER_SECOND, result.requests()), after.peakRssKb());
+                return task.run(process, port);
             }
         } finally {
             try (Stream<Path> files = Files.walk(scratch)) {
@@ -398,6 +489,31 @@ public final class Harness implements Callable<Integer> {
         return servers;
     }
 
+    /**
+     * The scenarios {@code --scenarios} names, in table order: none for {@value Scenario#NONE}, {@code --quick}'s or
+     * all of them when it is not given; null if a name is unknown.
+     */
+    static List<Scenario> scenarios(List<String> names, boolean quick) {
+        if (List.of(Scenario.NONE).equals(names)) {
+            return List.of();
+        }
+        return select(Scenario.ALL, Scenario::name, names == null && quick ? Scenario.QUICK : names);
+    }
+
+    /** What is wrong with {@code --idle-connections} beside the scenarios and {@code --target}, or null. */
+    static String idleProblem(int idleConnections, List<Scenario> scenarios, boolean target) {
+        if (idleConnections < 0) {
+            return "--idle-connections takes a number of connections, 0 (the default) for none";
+        }
+        if (idleConnections > 0 && target) {
+            return "--idle-connections reads the memory of servers the harness starts; --target's is not one";
+        }
+        if (idleConnections == 0 && scenarios.isEmpty()) {
+            return "--scenarios " + Scenario.NONE + " leaves nothing to run without --idle-connections";
+        }
+        return null;
+    }
+
     /** The rows named, in table order; all of them when no names were given; null if a name is unknown. */
     private static <T> List<T> select(List<T> rows, Function<T, String> name, List<String> wanted) {
         if (wanted == null) {
@@ -407,10 +523,13 @@ public final class Harness implements Callable<Integer> {
         return selected.size() == Set.copyOf(wanted).size() ? selected : null;
     }
 
-    /** Warns of host limits that the largest scenario would hit; returns the sentence for the report. */
+    /**
+     * Warns of host limits that the largest scenario or the idle connections would hit; returns the sentence for
+     * the report.
+     */
     private String checkHostLimits(List<Scenario> scenarios) throws InterruptedException {
         long limit = FdLimit.effective();
-        int most = scenarios.stream().mapToInt(Scenario::connections).max().orElse(0);
+        int most = Math.max(idleConnections, scenarios.stream().mapToInt(Scenario::connections).max().orElse(0));
         if (limit >= 0 && limit < most + FD_HEADROOM) {
             System.err.printf("warning: open-file limit %d is too low for %d connections; expect socket errors "
                     + "(raise the hard limit: ulimit -Hn)%n", limit, most);
@@ -419,8 +538,17 @@ public final class Harness implements Callable<Integer> {
         if (ports != null) {
             System.err.println("warning: " + ports);
         }
+        // The harness holds the idle connections itself, so its own limit counts too; no exec can raise it.
+        long own = idleConnections > 0 ? FdLimit.own() : -1;
+        if (own >= 0 && own < idleConnections + FD_HEADROOM) {
+            System.err.printf("warning: the harness's open-file limit %d is too low to hold %d idle connections; "
+                    + "expect 'Too many open files' (raise it first: ulimit -n %d)%n", own, idleConnections,
+                    idleConnections + FD_HEADROOM);
+        }
         return "wrk and every server run with the open-file soft limit raised to " + FdLimit.WANTED
                 + " or to the hard limit when lower (here: " + (limit < 0 ? "unknown" : limit) + ")."
+                + (idleConnections > 0 ? " The harness, which holds the idle connections, had a limit of "
+                + (own < 0 ? "unknown" : own) + "." : "")
                 + (ports == null ? "" : " Warning: " + ports + ".");
     }
 
@@ -447,7 +575,8 @@ public final class Harness implements Callable<Integer> {
         String harness = "java -jar " + benchJar + " " + shell(Arrays.asList(args));
         return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, serverNotes, BASELINE,
                 warmupRunCount, warmupSeconds, durationSeconds, setupNotes, nginxConfig, chartFile,
-                seedRows(servers), loops);
+                seedRows(servers), loops, idleConnections,
+                IdleConnections.command(benchJar.toString(), "<port>", "<pid>", Integer.toString(idleConnections)));
     }
 
     /**
@@ -516,6 +645,9 @@ public final class Harness implements Callable<Integer> {
     }
 
     private String wrkVersion() throws InterruptedException {
+        if (wrk == null) {
+            return "not on PATH (not run)";
+        }
         try {
             Process process = new ProcessBuilder(wrk, "-v").redirectErrorStream(true).start();
             String first = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()

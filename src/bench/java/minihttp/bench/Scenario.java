@@ -47,6 +47,9 @@ record Scenario(String name, int connections, int pipelineDepth, boolean tls, lo
     /** What {@code --quick} runs: the two summary scenarios. */
     static final List<String> QUICK = List.of(SUMMARY_PIPELINED, SUMMARY_PLAIN);
 
+    /** {@code --scenarios none}: no wrk scenario at all, for a run that only measures idle connections. */
+    static final String NONE = "none";
+
     boolean pipelined() {
         return pipelineDepth > 1;
     }

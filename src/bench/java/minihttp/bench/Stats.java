@@ -23,7 +23,7 @@ final class Stats {
     }
 
     /** The median of one figure over the rounds that produced a measurement (null entries are failed runs). */
-    static double median(Measurement[] rounds, ToDoubleFunction<Measurement> figure) {
+    static <T> double median(T[] rounds, ToDoubleFunction<? super T> figure) {
         return median(Arrays.stream(rounds).filter(Objects::nonNull).mapToDouble(figure).toArray());
     }
 

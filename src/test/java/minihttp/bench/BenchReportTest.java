@@ -2,6 +2,7 @@ package minihttp.bench;
 
 import static minihttp.bench.StatsTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ class BenchReportTest {
         servers.put("vertx", "java vertx");
         return new BenchReport.Setup("java -jar target/minihttp-bench.jar --quick", wrk, servers,
                 Map.of("vertx", "no Date header"), "raw-netty", 1, 1, 2, "fd limit 20000.", "worker_processes 1;\n",
-                "bench-results.svg", List.of(), 2);
+                "bench-results.svg", List.of(), 2, 0, null);
     }
 
     @Test
@@ -110,7 +111,7 @@ class BenchReportTest {
         BenchReport.Setup setup = new BenchReport.Setup("h", wrk, Map.of(), Map.of(), "raw-netty", 1, 1, 2, "",
                 null, null, List.of(new BenchReport.SeedRow("minihttp", "minihttp-2", "minihttp-1"),
                         new BenchReport.SeedRow("raw-netty (futures-minihttp's \"raw mio\")", "raw-netty", "raw-netty"),
-                        new BenchReport.SeedRow("minihttp-1-epoll", null, "minihttp-1-epoll")), 2);
+                        new BenchReport.SeedRow("minihttp-1-epoll", null, "minihttp-1-epoll")), 2, 0, null);
         String md = BenchReport.markdown(MACHINE, setup, r);
         assertTrue(md.contains("## futures-minihttp's table"), md);
         assertTrue(md.contains("| server | pipelined, default threads | single thread, no pipelining |"), md);
@@ -125,9 +126,51 @@ class BenchReportTest {
         Results r = new Results(List.of(Scenario.ALL.get(4)), List.of("target"), 1);
         r.put("plain-64", "target", 0, Measurement.clientOnly(new WrkResult(1000, 100_000, 100, 200, 0, 0)));
         BenchReport.Setup setup = new BenchReport.Setup("h", Map.of("plain-64", "wrk"), Map.of("target", "by hand"),
-                Map.of(), "raw-netty", 1, 1, 2, "", null, null, List.of(), 2);
+                Map.of(), "raw-netty", 1, 1, 2, "", null, null, List.of(), 2, 0, null);
         String md = BenchReport.markdown(MACHINE, setup, r);
         assertTrue(md.contains("| target | 100,000 | n/a | n/a | 100.00us | 200.00us | 0 | 0 | n/a | n/a |  |"), md);
+    }
+
+    /** Two rounds of 1,000 idle connections; nginx has no live heap, vertx did not start. */
+    @Test
+    void idleConnectionsTableHasMediansRatiosToTheBaselinesMediansAndEveryRound() {
+        Results r = new Results(List.of(), List.of("minihttp-1", "raw-netty", "nginx", "vertx"), 2);
+        // RSS in KiB, live heap in bytes: 1,000 connections growing 6,000 KiB are 6,144 B each.
+        r.putIdle("minihttp-1", 0, new IdleCost(1000, 50_000, 56_000, 10_000_000, 12_900_000));
+        r.putIdle("minihttp-1", 1, new IdleCost(1000, 50_000, 57_000, 10_000_000, 13_100_000));
+        r.putIdle("raw-netty", 0, new IdleCost(1000, 40_000, 44_000, 5_000_000, 6_300_000));
+        r.putIdle("raw-netty", 1, new IdleCost(1000, 40_000, 44_000, 5_000_000, 6_300_000));
+        r.putIdle("nginx", 0, new IdleCost(1000, 3_000, 4_000, IdleCost.NOT_A_JVM, IdleCost.NOT_A_JVM));
+        r.note(Results.IDLE, "nginx", "round 2 failed: Too many open files");
+        r.unsupported(Results.IDLE, "vertx", "n/a: did not start: Unknown option: '--x'");
+        BenchReport.Setup setup = new BenchReport.Setup("java -jar b.jar --idle-connections 1000 --scenarios none",
+                Map.of(), Map.of(), Map.of(), "raw-netty", 1, 1, 2, "fd limit 20000.", null, null, List.of(), 2, 1000,
+                "java -cp b.jar minihttp.bench.IdleConnections <port> <pid> 1000");
+        String md = BenchReport.markdown(MACHINE, setup, r);
+        assertTrue(md.contains("2 round(s) of the idle connections alone, no wrk scenario. fd limit 20000."), md);
+        assertTrue(md.contains("## Idle connections"), md);
+        assertTrue(md.contains("1,000 connections each get one `GET /plaintext` answered"), md);
+        assertTrue(md.contains("By hand, with the server started alone: "
+                + "`java -cp b.jar minihttp.bench.IdleConnections <port> <pid> 1000`."), md);
+        assertTrue(md.contains("| server | RSS per connection | vs raw-netty | live heap per connection | vs raw-netty "
+                + "| round 1: RSS / heap | round 2: RSS / heap | note |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---|\n"), md);
+        // minihttp: RSS 6,144 and 7,168 B -> 6,656 (1.63x raw-netty's 4,096); heap 2,900, 3,100 -> 3,000 (2.31x 1,300).
+        assertTrue(md.contains("| minihttp-1 | 6,656 B | 1.63x | 3,000 B | 2.31x | 6,144 B / 2,900 B "
+                + "| 7,168 B / 3,100 B |  |\n"), md);
+        assertTrue(md.contains("| raw-netty | 4,096 B | 1.00x | 1,300 B | 1.00x | 4,096 B / 1,300 B "
+                + "| 4,096 B / 1,300 B |  |\n"), md);
+        assertTrue(md.contains("| nginx | 1,024 B | 0.25x | - | - | 1,024 B / - | n/a "
+                + "| round 2 failed: Too many open files |\n"), md);
+        assertTrue(md.contains("| vertx | n/a | n/a | n/a | n/a | n/a | n/a "
+                + "| n/a: did not start: Unknown option: '--x' |\n"), md);
+        assertFalse(md.contains("## Summary"), md);
+    }
+
+    @Test
+    void noIdleConnectionsTableUnlessMeasured() {
+        String md = BenchReport.markdown(MACHINE, setup(), results());
+        assertFalse(md.contains("Idle connections"), md);
     }
 
     @Test

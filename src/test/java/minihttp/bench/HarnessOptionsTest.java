@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
-/** The harness's --pin and --target options, and the scenarios that choose what each request asks for. */
+/**
+ * The harness's --pin, --target, --scenarios and --idle-connections options, and the scenarios that choose what each
+ * request asks for.
+ */
 class HarnessOptionsTest {
 
     private static Scenario scenario(String name) {
@@ -79,6 +83,55 @@ class HarnessOptionsTest {
         assertTrue(work.description().contains("50 µs of CPU per request"), work.description());
         assertEquals("/plaintext", scenario("pipelined-256").path());
         assertEquals(Scenario.ALL.size(), Scenario.ALL.stream().map(Scenario::name).distinct().count());
+    }
+
+    @Test
+    void idleConnectionsTakesACountAndDefaultsToOff() {
+        CommandLine off = new CommandLine(new Harness(new String[0]));
+        off.parseArgs("--servers", "minihttp-1,raw-netty");
+        assertEquals(0, (int) off.getCommandSpec().findOption("--idle-connections").getValue());
+        CommandLine on = new CommandLine(new Harness(new String[0]));
+        on.parseArgs("--idle-connections", "2000", "--scenarios", "none", "--rounds", "1");
+        assertEquals(2000, (int) on.getCommandSpec().findOption("--idle-connections").getValue());
+        assertEquals(List.of("none"), on.getCommandSpec().findOption("--scenarios").getValue());
+        assertThrows(CommandLine.ParameterException.class,
+                () -> new CommandLine(new Harness(new String[0])).parseArgs("--idle-connections", "many"));
+    }
+
+    @Test
+    void scenariosNoneRunsNoWrkScenario() {
+        assertEquals(List.of(), Harness.scenarios(List.of(Scenario.NONE), false));
+        assertEquals(List.of(), Harness.scenarios(List.of(Scenario.NONE), true));
+        // "none" is not a scenario beside others, and an unknown name is still an error.
+        assertNull(Harness.scenarios(List.of(Scenario.NONE, "plain-64"), false));
+        assertNull(Harness.scenarios(List.of("plain-65"), false));
+        assertEquals(List.of(scenario("pipelined-256"), scenario("plain-64")), Harness.scenarios(null, true));
+        assertEquals(Scenario.ALL, Harness.scenarios(null, false));
+        assertEquals(List.of(scenario("plain-64")), Harness.scenarios(List.of("plain-64"), true));
+    }
+
+    @Test
+    void idleConnectionsRunAloneOrBesideTheScenariosButNotAgainstATarget() {
+        List<Scenario> plain = List.of(scenario("plain-64"));
+        assertNull(Harness.idleProblem(2000, List.of(), false));
+        assertNull(Harness.idleProblem(2000, plain, false));
+        assertNull(Harness.idleProblem(0, plain, false));
+        assertNull(Harness.idleProblem(0, plain, true));
+        assertTrue(Harness.idleProblem(0, List.of(), false).contains("nothing to run"));
+        assertTrue(Harness.idleProblem(-1, plain, false).startsWith("--idle-connections takes"));
+        assertTrue(Harness.idleProblem(2000, plain, true).contains("--target"));
+    }
+
+    @Test
+    void idleCostIsTheGrowthPerConnection() {
+        IdleCost jvm = new IdleCost(2000, 100_000, 113_000, 20_000_000, 26_000_000);
+        assertEquals(13_000 * 1024 / 2000.0, jvm.rssBytesPerConnection(), 1e-9);
+        assertEquals(3000, jvm.liveHeapBytesPerConnection(), 1e-9);
+        assertTrue(jvm.hasLiveHeap());
+        IdleCost nginx = new IdleCost(2000, 3000, 5000, IdleCost.NOT_A_JVM, IdleCost.NOT_A_JVM);
+        assertFalse(nginx.hasLiveHeap());
+        assertTrue(Double.isNaN(nginx.liveHeapBytesPerConnection()));
+        assertEquals(1024, nginx.rssBytesPerConnection(), 1e-9);
     }
 
     @Test

@@ -26,6 +26,13 @@ class ProcStatsTest {
     }
 
     @Test
+    void readsCurrentResidentSetFromStatus() {
+        String status = "Name:\tjava\nVmPeak:\t 5000000 kB\nVmHWM:\t  123456 kB\nVmRSS:\t  100000 kB\n";
+        assertEquals(100000, ProcStats.rssKb(status));
+        assertEquals(0, ProcStats.rssKb("Name:\tkthreadd\nState:\tS (sleeping)\n"));
+    }
+
+    @Test
     void samplesThisProcessFromProc() {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
         ProcStats.Sample first = ProcStats.sample(ProcessHandle.current());
@@ -36,6 +43,7 @@ class ProcStatsTest {
         ProcStats.Sample second = ProcStats.sample(ProcessHandle.current());
         assertTrue(sum != 42);
         assertTrue(first.peakRssKb() > 1024, "a JVM's peak RSS is above 1 MiB: " + first.peakRssKb());
+        assertTrue(ProcStats.rssKb(ProcessHandle.current()) > 1024, "and so is its RSS now");
         assertTrue(second.cpuTicks() > first.cpuTicks(), first + " -> " + second);
         assertTrue(ProcStats.CLOCK_TICKS_PER_SECOND > 0);
     }
