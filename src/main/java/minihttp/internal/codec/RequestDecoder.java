@@ -44,12 +44,6 @@ public final class RequestDecoder {
     enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, ENDED, FAILED }
 
     private static final int MIN_CUMULATION = 256;
-    /**
-     * The most room a cumulation keeps for the read that completes its request: as much as the read that left it
-     * incomplete brought, up to this. Pipelined clients at many connections leave a request cut short at most
-     * reads, and a cumulation with no room would be reallocated by the next read, which costs more than the copy.
-     */
-    private static final int MAX_CUMULATION_ROOM = 8 * 1024;
     private static final int MIN_AGGREGATE = 1024;
     /**
      * The request object a thread's decoders share between requests: a decoder gives its own back here when a read
@@ -74,7 +68,6 @@ public final class RequestDecoder {
 
     private ByteBuf cumulation; // owned: the start of a request that an earlier read left incomplete
     private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
-    private int readBytes;      // how many bytes this read brought
     private State state = State.REQUEST_LINE;
     private final Peer peer;
     private DecodedRequest request; // null between requests: see SPARE_REQUEST
@@ -113,7 +106,6 @@ public final class RequestDecoder {
 
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
     public void feed(ByteBuf in) {
-        readBytes = in.readableBytes();
         if (cumulation == null) {
             buf = in;
         } else {
@@ -443,10 +435,9 @@ public final class RequestDecoder {
         returnedBody = null;
     }
 
-    /** The unread bytes of {@code b} in a new cumulation, with room for a read like this one. */
     private ByteBuf copyOf(ByteBuf b) {
         int length = b.readableBytes();
-        ByteBuf copy = alloc.buffer(Math.max(length + Math.min(readBytes, MAX_CUMULATION_ROOM), MIN_CUMULATION));
+        ByteBuf copy = alloc.buffer(Math.max(length, MIN_CUMULATION));
         copy.writeBytes(b, b.readerIndex(), length);
         return copy;
     }
