@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,71 +43,55 @@ class SpareRequestTest {
 
     @Test
     void aRequestObjectPassesBetweenConnectionsButNamesTheRightPeer() {
-        ByteBuf read = bytes("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
-        alice.feed(read);
-        DecodedRequest first = alice.poll();
-        assertEquals(ALICE.remote(), first.remoteAddress());
-        alice.endRead();
-        read.release();
-
-        read = bytes("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
-        bob.feed(read);
-        DecodedRequest second = bob.poll();
+        DecodedRequest first = read(alice, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n",
+                request -> assertEquals(ALICE.remote(), request.remoteAddress()));
+        DecodedRequest second = read(bob, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n", request -> {
+            assertEquals(BOB.remote(), request.remoteAddress());
+            assertEquals("https", request.scheme());
+            assertEquals("/b", request.path());
+        });
         assertSame(first, second, "alice's read ended between requests: bob takes the thread's spare");
-        assertEquals(BOB.remote(), second.remoteAddress());
-        assertEquals("https", second.scheme());
-        assertEquals("/b", second.path());
-        bob.endRead();
-        read.release();
     }
 
     @Test
     void aHeadSplitAcrossReadsKeepsItsObjectWhileAnotherConnectionDecodes() {
-        ByteBuf start = bytes("GET /split HTTP/1.1\r\nHo");
-        alice.feed(start);
-        assertNull(alice.poll());
-        alice.endRead();
-        start.release();
-
-        ByteBuf other = bytes("GET /other HTTP/1.1\r\nHost: x\r\n\r\n");
-        bob.feed(other);
-        assertEquals("/other", bob.poll().path());
-        bob.endRead();
-        other.release();
-
-        ByteBuf rest = bytes("st: x\r\nAccept: */*\r\n\r\n");
-        alice.feed(rest);
-        DecodedRequest split = alice.poll();
-        assertEquals("/split", split.path());
-        assertEquals("*/*", split.header("Accept"));
-        assertEquals(ALICE.remote(), split.remoteAddress());
-        alice.endRead();
-        rest.release();
+        read(alice, "GET /split HTTP/1.1\r\nHo", request -> assertNull(request));
+        read(bob, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n", request -> assertEquals("/other", request.path()));
+        read(alice, "st: x\r\nAccept: */*\r\n\r\n", request -> {
+            assertEquals("/split", request.path());
+            assertEquals("*/*", request.header("Accept"));
+            assertEquals(ALICE.remote(), request.remoteAddress());
+        });
     }
 
     @Test
     void aDetachedRequestIsNotHandedToAnotherDecoder() {
-        ByteBuf read = bytes("GET /kept HTTP/1.1\r\nHost: x\r\n\r\n");
-        alice.feed(read);
-        DecodedRequest kept = alice.poll();
-        ByteBuf keptBytes = alice.detach().retain(); // as a connection does for a response still being computed
-        alice.endRead();
-        read.release();
-
-        ByteBuf next = bytes("GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
-        bob.feed(next);
-        DecodedRequest other = bob.poll();
+        ByteBuf[] keptBytes = new ByteBuf[1];
+        // Detached and retained, as a connection does for a request whose response is still being computed.
+        DecodedRequest kept = read(alice, "GET /kept HTTP/1.1\r\nHost: x\r\n\r\n",
+                request -> keptBytes[0] = alice.detach().retain());
+        DecodedRequest other = read(bob, "GET /next HTTP/1.1\r\nHost: x\r\n\r\n",
+                request -> assertEquals("/next", request.path()));
         assertNotSame(kept, other);
-        assertEquals("/next", other.path());
-        bob.endRead();
-        next.release();
-
         assertEquals("/kept", kept.path());
         assertEquals(ALICE.remote(), kept.remoteAddress());
-        keptBytes.release();
+        keptBytes[0].release();
     }
 
-    private static ByteBuf bytes(String text) {
-        return ALLOC.directBuffer().writeBytes(text.getBytes(ISO_8859_1));
+    /**
+     * Feeds {@code text} to {@code decoder} as one read, hands the request it polls (or null) to {@code check}
+     * while the read lasts, and returns it.
+     */
+    private static DecodedRequest read(RequestDecoder decoder, String text, Consumer<DecodedRequest> check) {
+        ByteBuf read = ALLOC.directBuffer().writeBytes(text.getBytes(ISO_8859_1));
+        try {
+            decoder.feed(read);
+            DecodedRequest request = decoder.poll();
+            check.accept(request);
+            decoder.endRead();
+            return request;
+        } finally {
+            read.release();
+        }
     }
 }
