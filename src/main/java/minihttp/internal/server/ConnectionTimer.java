@@ -110,7 +110,7 @@ final class ConnectionTimer implements Runnable {
             if (phase != Phase.BODY || completed) { // this read brought the head of a new body
                 bodyStart = now;
                 bodyBytes = 0;
-                rateCheckAt = now + timeouts.minBodyRateGrace().toNanos();
+                rateCheckAt = now + bodyRateGraceNanos();
             } else {
                 bodyBytes += bytes;
             }
@@ -291,6 +291,10 @@ final class ConnectionTimer implements Runnable {
 
     private long writeNanos() {
         return timeouts.write().toNanos();
+    }
+
+    private long bodyRateGraceNanos() {
+        return timeouts.minBodyRateGrace().toNanos();
     }
 
     /** Bytes per second; 0: not checked. */
