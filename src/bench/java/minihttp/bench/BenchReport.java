@@ -154,7 +154,8 @@ final class BenchReport {
                     + "provider; the harness does not configure nginx for TLS.\n\n");
         }
         md.append("| server | req/s | req/s per CPU | vs ").append(base).append(" | p50 | p99 | socket errors "
-                + "| non-2xx | CPU µs/req | peak RSS | note |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| non-2xx | CPU µs/req | of it GC + JIT | peak RSS | note |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (String server : results.servers()) {
             Measurement[] rounds = results.rounds(name, server);
             boolean any = Arrays.stream(rounds).anyMatch(Objects::nonNull);
@@ -168,11 +169,13 @@ final class BenchReport {
                     .append(" | ").append(any ? Long.toString(Stats.total(rounds, m -> m.wrk().socketErrors())) : NONE)
                     .append(" | ").append(any ? Long.toString(Stats.total(rounds, m -> m.wrk().non2xx())) : NONE)
                     .append(" | ").append(fixed(Stats.median(rounds, Measurement::cpuMicrosPerRequest)))
+                    .append(" | ").append(fixed(Stats.median(rounds, Measurement::runtimeMicrosPerRequest)))
                     .append(" | ").append(mebibytes(Stats.median(rounds, Measurement::peakRss)))
                     .append(" | ").append(note == null ? "" : note.replace("|", "\\|")).append(" |\n");
         }
         md.append("\nLatencies, CPU time per request (server process and its children, user + system, over the "
-                + "measured window), req/s per CPU (requests per second of that CPU time: what one fully busy core "
+                + "measured window), of it the JVM runtime's (its threads for garbage collection, the JIT compilers "
+                + "and VM operations), req/s per CPU (requests per second of that CPU time: what one fully busy core "
                 + "would serve at this cost) and peak RSS (VmHWM) are medians over rounds; socket errors and non-2xx "
                 + "are totals.\n\nreq/s per round:\n\n| server |");
         for (int r = 1; r <= results.rounds(); r++) {

@@ -359,7 +359,9 @@ public final class Harness implements Callable<Integer> {
             ProcStats.Sample after = ProcStats.sample(process.handle());
             process.checkAlive();
             return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
-                    ProcStats.CLOCK_TICKS_PER_SECOND, result.requests()), after.peakRssKb());
+                    ProcStats.CLOCK_TICKS_PER_SECOND, result.requests()),
+                    Measurement.cpuMicrosPerRequest(after.runtimeTicksSince(before), ProcStats.CLOCK_TICKS_PER_SECOND,
+                            result.requests()), after.peakRssKb());
         });
     }
 

@@ -3,7 +3,9 @@ package minihttp.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** CPU time and memory of a server process and its children (nginx workers), read from Linux's /proc. */
@@ -20,8 +22,32 @@ final class ProcStats {
     /** The kernel's USER_HZ, the unit of the tick counts in /proc/PID/stat. */
     static final long CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
 
-    /** CPU ticks (user + system) and peak resident memory in KiB, summed over a process tree. */
-    record Sample(long cpuTicks, long peakRssKb) {}
+    /**
+     * The names HotSpot gives the threads of its own runtime (garbage collection, the JIT compilers, VM operations),
+     * as /proc shows them (15 characters at most). They are the runtime's cost, not the server code's.
+     */
+    private static final List<String> RUNTIME_THREAD_PREFIXES = List.of("GC Thread#", "G1 ", "VM Thread",
+            "C1 CompilerThre", "C2 CompilerThre", "Sweeper thread", "VM Periodic Tas", "Monitor Deflati");
+
+    /**
+     * CPU ticks (user + system) and peak resident memory in KiB, summed over a process tree, and the ticks of each
+     * of the JVM runtime's threads by thread id.
+     */
+    record Sample(long cpuTicks, long peakRssKb, Map<Long, Long> runtimeThreadTicks) {
+
+        /**
+         * The ticks the JVM's runtime threads (GC, JIT, VM operations) took between {@code before} and this sample:
+         * a thread started since counts whole, and one that ended in between is not seen (the JIT's compiler
+         * threads come and go), so this is at most what they took.
+         */
+        long runtimeTicksSince(Sample before) {
+            long ticks = 0;
+            for (Map.Entry<Long, Long> thread : runtimeThreadTicks.entrySet()) {
+                ticks += thread.getValue() - before.runtimeThreadTicks.getOrDefault(thread.getKey(), 0L);
+            }
+            return ticks;
+        }
+    }
 
     private ProcStats() {}
 
@@ -29,17 +55,40 @@ final class ProcStats {
     static Sample sample(ProcessHandle root) {
         long ticks = 0;
         long rss = 0;
+        Map<Long, Long> runtimeThreads = new HashMap<>();
         List<ProcessHandle> tree = Stream.concat(Stream.of(root), root.descendants()).toList();
         for (ProcessHandle process : tree) {
             Path dir = Path.of("/proc", Long.toString(process.pid()));
             try {
                 ticks += cpuTicks(Files.readString(dir.resolve("stat")));
                 rss += peakRssKb(Files.readString(dir.resolve("status")));
+                runtimeThreads(dir, runtimeThreads);
             } catch (IOException e) {
                 // It exited between listing and reading.
             }
         }
-        return new Sample(ticks, rss);
+        return new Sample(ticks, rss, runtimeThreads);
+    }
+
+    /** Adds the ticks of the process's JVM runtime threads, by thread id, to {@code ticks}. */
+    private static void runtimeThreads(Path process, Map<Long, Long> ticks) throws IOException {
+        try (Stream<Path> tasks = Files.list(process.resolve("task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (isRuntimeThread(Files.readString(task.resolve("comm")).strip())) {
+                        ticks.put(Long.parseLong(task.getFileName().toString()),
+                                cpuTicks(Files.readString(task.resolve("stat"))));
+                    }
+                } catch (IOException e) {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+    }
+
+    /** Whether a thread of this name (as /proc shows it) is the JVM runtime's: GC, a JIT compiler, VM operations. */
+    static boolean isRuntimeThread(String name) {
+        return RUNTIME_THREAD_PREFIXES.stream().anyMatch(name::startsWith);
     }
 
     /**

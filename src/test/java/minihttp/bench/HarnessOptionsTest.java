@@ -137,11 +137,11 @@ class HarnessOptionsTest {
     @Test
     void requestsPerCpuSecondIsTheInverseOfCpuTimePerRequest() {
         WrkResult wrk = new WrkResult(100, 100, 1, 2, 0, 0);
-        assertEquals(400_000, new Measurement(wrk, 2.5, 1).requestsPerCpuSecond(), 1e-6);
-        assertTrue(Double.isNaN(new Measurement(wrk, 0, 1).requestsPerCpuSecond()));
+        assertEquals(400_000, new Measurement(wrk, 2.5, 0.5, 1).requestsPerCpuSecond(), 1e-6);
+        assertTrue(Double.isNaN(new Measurement(wrk, 0, 0, 1).requestsPerCpuSecond()));
         Measurement remote = Measurement.clientOnly(wrk);
         assertTrue(Double.isNaN(remote.requestsPerCpuSecond()));
         assertTrue(Double.isNaN(remote.peakRss()));
-        assertEquals(1, new Measurement(wrk, 2.5, 1).peakRss(), 0);
+        assertEquals(1, new Measurement(wrk, 2.5, 0.5, 1).peakRss(), 0);
     }
 }

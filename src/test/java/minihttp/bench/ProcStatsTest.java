@@ -1,11 +1,13 @@
 package minihttp.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProcStatsTest {
@@ -33,6 +35,25 @@ class ProcStatsTest {
     }
 
     @Test
+    void tellsTheJvmRuntimesThreadsFromTheServers() {
+        for (String runtime : new String[] {"GC Thread#0", "G1 Refine#0", "G1 Conc#0", "G1 Main Marker",
+                "VM Thread", "C2 CompilerThre", "C1 CompilerThre", "Sweeper thread"}) {
+            assertTrue(ProcStats.isRuntimeThread(runtime), runtime);
+        }
+        for (String server : new String[] {"minihttp-epoll-", "multiThreadIoEv", "java", "nginx", "vert.x-eventloo",
+                "main"}) {
+            assertFalse(ProcStats.isRuntimeThread(server), server);
+        }
+    }
+
+    @Test
+    void countsARuntimeThreadStartedSinceWholeAndOneThatEndedNotAtAll() {
+        ProcStats.Sample before = new ProcStats.Sample(100, 1, Map.of(1L, 10L, 2L, 20L));
+        ProcStats.Sample after = new ProcStats.Sample(200, 1, Map.of(1L, 15L, 3L, 7L)); // 2 ended, 3 started
+        assertEquals(5 + 7, after.runtimeTicksSince(before));
+    }
+
+    @Test
     void samplesThisProcessFromProc() {
         assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
         ProcStats.Sample first = ProcStats.sample(ProcessHandle.current());
@@ -46,5 +67,8 @@ class ProcStatsTest {
         assertTrue(ProcStats.rssKb(ProcessHandle.current()) > 1024, "and so is its RSS now");
         assertTrue(second.cpuTicks() > first.cpuTicks(), first + " -> " + second);
         assertTrue(ProcStats.CLOCK_TICKS_PER_SECOND > 0);
+        assertFalse(second.runtimeThreadTicks().isEmpty(), "a JVM has GC and JIT threads: " + second);
+        long runtime = second.runtimeTicksSince(first);
+        assertTrue(runtime >= 0 && runtime <= second.cpuTicks() - first.cpuTicks() + 2, first + " -> " + second);
     }
 }
