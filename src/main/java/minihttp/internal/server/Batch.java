@@ -35,7 +35,7 @@ final class Batch {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ByteBufAllocator alloc;
-    private final int outputCapacity;
+    private int outputCapacity;
     private ByteBuf out;
     private byte[] date;
     /** Entries from the first response that was not ready, in request order; null while all are ready. */
@@ -84,6 +84,32 @@ final class Batch {
     Batch(ByteBufAllocator alloc, int inputBytes) {
         this.alloc = alloc;
         this.outputCapacity = Math.max(MIN_OUTPUT_CAPACITY, inputBytes);
+    }
+
+    /**
+     * Whether the batch can serve the connection's next read: its output was taken and no response of it was ever
+     * waited for, so no subscriber and no held input refer to it any more. Event loop.
+     */
+    boolean reusable() {
+        return out == null && queued == null && !subscribed && heldInput == null && streamed == null
+                && !endsConnection;
+    }
+
+    /**
+     * This batch, emptied for a read of {@code inputBytes}; only once {@link #reusable()}. A connection that keeps
+     * its batch allocates nothing per read, and stores no new object into its older ones, which the garbage
+     * collector would then have to track (G1's card refinement, at many connections).
+     */
+    Batch reuse(int inputBytes) {
+        outputCapacity = Math.max(MIN_OUTPUT_CAPACITY, inputBytes);
+        date = null;
+        encodedQueued = 0;
+        flushReadyFirst = false;
+        lastEncoded = null;
+        lastEncodedStart = 0;
+        lastEncodedConnection = null;
+        countedOutput = 0;
+        return this;
     }
 
     /** Whether this batch ends the connection: the connection closes once it is sent, nothing is read after it. */

@@ -86,6 +86,8 @@ public final class HttpConnection {
     private final AutoRead reads;
     /** The last batch with responses: a graceful shutdown makes its last response say {@code Connection: close}. */
     private Batch lastBatchWithResponses;
+    /** A batch sent whole (or a read's without output), for the next read: one batch per connection, not per read. */
+    private Batch spareBatch;
     /** A deadline passed with a request unfinished: it is answered with 408 after the pending responses. */
     private boolean owesRequestTimeout;
     /** The output encoded by the reads so far, in bytes; event loop. */
@@ -168,7 +170,9 @@ public final class HttpConnection {
     private Batch onRead(ByteBuf in) {
         int bytes = in.readableBytes();
         decodeMoreSent = false;
-        Batch batch = new Batch(alloc, in == WriteGate.DECODE_MORE ? OUTPUT_BUDGET : bytes);
+        int inputBytes = in == WriteGate.DECODE_MORE ? OUTPUT_BUDGET : bytes;
+        Batch batch = spareBatch != null ? spareBatch.reuse(inputBytes) : new Batch(alloc, inputBytes);
+        spareBatch = null;
         decoder.feed(in);
         if (listener != null) {
             dispatcher.readStarted(System.nanoTime());
@@ -189,6 +193,9 @@ public final class HttpConnection {
             reads.holdForOutput(overBudget); // in onNext, where reactor-netty sets auto-read after us
         }
         afterRead(batch, bytes);
+        if (batch.isEmpty()) {
+            spareBatch = batch; // handle drops it: the read brought only body bytes
+        }
         return batch;
     }
 
@@ -216,12 +223,19 @@ public final class HttpConnection {
         if (decodingStopped) {
             connection.channel().eventLoop().execute(this::decodeMoreIfRoom);
         }
-        if (batch == lastBatchWithResponses && !batch.hasPending() && connection.channel().eventLoop().inEventLoop()) {
+        ByteBuf output = batch.takeOutput();
+        if (!batch.hasPending() && connection.channel().eventLoop().inEventLoop()) {
             // Sent whole, where a shutdown could not have seen it half sent: there is no response left in it to
-            // make close, and an idle connection need not keep it.
-            lastBatchWithResponses = null;
+            // make close, an idle connection need not keep it, and unless it waited for a response (then its
+            // subscriber still finishes after this), the next read can have it.
+            if (batch == lastBatchWithResponses) {
+                lastBatchWithResponses = null;
+            }
+            if (batch.reusable()) {
+                spareBatch = batch;
+            }
         }
-        return batch.takeOutput();
+        return output;
     }
 
     /** The channel went over the high water mark; event loop. */

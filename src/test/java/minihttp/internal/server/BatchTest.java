@@ -217,6 +217,41 @@ class BatchTest {
                 .verify(TIMEOUT);
     }
 
+    @Test
+    void aBatchSentWholeServesTheNextReadWithNothingOfTheLastOne() {
+        Batch batch = new Batch(ALLOC, input.readableBytes());
+        batch.addReady(text("first"), ConnectionHeader.NONE);
+        assertFalse(batch.reusable(), "its output is not taken yet");
+        assertBodies(output(batch), "first");
+        assertTrue(batch.reusable());
+
+        Batch next = batch.reuse(input.readableBytes());
+        next.makeLastResponseClose(); // a shutdown before the next read's responses: nothing of the last one to close
+        assertTrue(next.isEmpty());
+        assertEquals(0, next.countOutput());
+        next.addReady(text("second"), ConnectionHeader.NONE);
+        String out = output(next);
+        assertBodies(out, "second");
+        assertFalse(out.contains("first") || out.contains("close"), out);
+    }
+
+    @Test
+    void aBatchThatWaitedForAResponseOrEndsTheConnectionIsNotReused() {
+        Batch waited = new Batch(ALLOC, input.readableBytes());
+        waited.addPending(Mono.just(text("later")), input, ConnectionHeader.NONE);
+        StepVerifier.create(waited.whenEncoded())
+                .assertNext(done -> assertBodies(output(done), "later"))
+                .expectComplete()
+                .verify(TIMEOUT);
+        assertFalse(waited.hasPending());
+        assertFalse(waited.reusable(), "its subscriber may still run after the output is taken");
+
+        Batch last = new Batch(ALLOC, input.readableBytes());
+        last.addReady(text("bye"), ConnectionHeader.CLOSE);
+        assertBodies(output(last), "bye");
+        assertFalse(last.reusable());
+    }
+
     private static Response text(String body) {
         return Response.text(HttpStatus.OK, body);
     }
