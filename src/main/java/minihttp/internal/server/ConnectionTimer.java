@@ -1,7 +1,6 @@
 package minihttp.internal.server;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
@@ -9,19 +8,20 @@ import org.slf4j.LoggerFactory;
 import minihttp.server.Timeouts;
 
 /**
- * The deadlines of one connection ({@link Timeouts}), kept by one task on the connection's event loop.
+ * The deadlines of one connection ({@link Timeouts}), kept as one entry of its event loop's {@link TimerWheel}.
  *
  * <p>Netty's {@code IdleStateHandler} measures read inactivity only, which a slow-header client defeats by sending
  * a byte every few seconds; here the head deadline is absolute, from the head's first byte, and idleness also
  * counts from the last response served and the last time the output drained. The technique is
  * {@code IdleStateHandler}'s: a read only records the time (one {@code nanoTime} per read, nothing per request),
- * and the task, when it fires, works out the deadline of the connection's current {@link Phase} and either
- * expires the connection or sleeps again until that deadline. A pipelined batch schedules nothing; the task is
- * moved earlier only when a read starts a phase whose deadline is nearer (an unfinished head or body).
+ * and the timer, when the wheel runs it, works out the deadline of the connection's current {@link Phase} and
+ * either expires the connection or waits again until that deadline. A pipelined batch schedules nothing; the timer
+ * is moved earlier only when a read starts a phase whose deadline is nearer (an unfinished head or body). The
+ * wheel runs it within a tick ({@link TimerWheel#TICK_NANOS}) of its deadline.
  *
  * <p>A body must also arrive at {@link Timeouts#minBodyRate()} on average, which a byte every few seconds does not
  * (Kestrel's {@code MinRequestBodyDataRate}): reads in the body phase add up their sizes, and while a body is
- * unfinished the task also wakes at the end of the grace and then every {@link #RATE_CHECK_NANOS} to compare.
+ * unfinished the timer also runs at the end of the grace and then every {@link #RATE_CHECK_NANOS} to compare.
  * While a streamed body's service lets its bytes wait (reading paused for backpressure), neither that check
  * nor the body timeout counts the time against the client.
  *
@@ -30,7 +30,7 @@ import minihttp.server.Timeouts;
  *
  * <p>Everything but {@link #serviceStarted()} and {@link #serviceDone()} runs on the event loop.
  */
-final class ConnectionTimer implements Runnable {
+final class ConnectionTimer extends TimerWheel.Entry {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionTimer.class);
     private static final AtomicIntegerFieldUpdater<ConnectionTimer> IN_SERVICE =
@@ -56,6 +56,7 @@ final class ConnectionTimer implements Runnable {
     }
 
     private final Channel channel;
+    private final TimerWheel wheel;
     // The server's, shared: the durations are read as nanoseconds where they are needed, which costs less than
     // six copies of them in every connection.
     private final Timeouts timeouts;
@@ -75,13 +76,12 @@ final class ConnectionTimer implements Runnable {
     private long blockedSince;
     private volatile long lastServed;
     private volatile int inService;   // batches whose responses are still being computed
-    private ScheduledFuture<?> task;
-    private long taskAt;
     private boolean expired;
     private long graceEnd;            // once expired: when the connection is closed if it has not ended
 
     ConnectionTimer(Channel channel, Timeouts timeouts, Expiry expiry) {
         this.channel = channel;
+        this.wheel = TimerWheel.of(channel.eventLoop());
         this.timeouts = timeouts;
         this.expiry = expiry;
     }
@@ -93,7 +93,7 @@ final class ConnectionTimer implements Runnable {
         headStart = now;
         lastDrained = now;
         lastServed = now;
-        schedule(now + headerNanos(), now);
+        schedule(now + headerNanos());
     }
 
     /**
@@ -125,7 +125,7 @@ final class ConnectionTimer implements Runnable {
             case BODY -> nextBodyCheck(now + bodyNanos());
             case IDLE -> now + idleNanos();
         };
-        scheduleIfNearer(deadline, now);
+        scheduleIfNearer(deadline);
     }
 
     /** A streamed body's service lets its bytes wait, so reading pauses: the client is not to blame. Event loop. */
@@ -148,7 +148,7 @@ final class ConnectionTimer implements Runnable {
         bodyStart += paused;
         rateCheckAt += paused;
         lastRead = now;
-        scheduleIfNearer(nextBodyCheck(now + bodyNanos()), now);
+        scheduleIfNearer(nextBodyCheck(now + bodyNanos()));
     }
 
     /** The connection's output drained below the low water mark: the client is reading. Event loop. */
@@ -163,8 +163,8 @@ final class ConnectionTimer implements Runnable {
         blocked = true;
         blockedSince = now;
         long deadline = now + writeNanos();
-        if (task == null || taskAt - deadline > 0) {
-            schedule(deadline, now);
+        if (!isScheduled() || deadline() - deadline > 0) {
+            schedule(deadline);
         }
     }
 
@@ -182,15 +182,11 @@ final class ConnectionTimer implements Runnable {
     /** Stops the clock for good: the connection closed. */
     void stop() {
         expired = true;
-        if (task != null) {
-            task.cancel(false);
-            task = null;
-        }
+        wheel.cancel(this);
     }
 
     @Override
     public void run() {
-        task = null;
         if (!channel.isActive()) {
             return;
         }
@@ -207,19 +203,19 @@ final class ConnectionTimer implements Runnable {
                 log.debug("{}: closing a connection whose output did not drain", channel);
                 channel.close();
             } else {
-                scheduleWithinWriteTimeout(graceEnd, now);
+                scheduleWithinWriteTimeout(graceEnd);
             }
             return;
         }
         long deadline = deadline(now);
         if (now - deadline < 0) {
-            scheduleWithinWriteTimeout(deadline, now);
+            scheduleWithinWriteTimeout(deadline);
             return;
         }
         expired = true;
         log.debug("{}: {} timeout", channel, phase);
         graceEnd = now + idleNanos(); // the grace for the pending responses to leave
-        scheduleWithinWriteTimeout(graceEnd, now);
+        scheduleWithinWriteTimeout(graceEnd);
         expiry.expired(phase, partial);
     }
 
@@ -258,23 +254,19 @@ final class ConnectionTimer implements Runnable {
         return minBodyRate() > 0 && timeout - rateCheckAt > 0 ? rateCheckAt : timeout;
     }
 
-    private void scheduleIfNearer(long deadline, long now) {
-        if (taskAt - deadline > 0) {
-            schedule(deadline, now); // only when the new deadline is nearer: never on the pipelined fast path
+    private void scheduleIfNearer(long deadline) {
+        if (deadline() - deadline > 0) {
+            schedule(deadline); // only when the new deadline is nearer: never on the pipelined fast path
         }
     }
 
-    /** Schedules the task at {@code deadline}, or earlier at the write deadline while the output is blocked. */
-    private void scheduleWithinWriteTimeout(long deadline, long now) {
-        schedule(blocked ? earliest(deadline, blockedSince + writeNanos()) : deadline, now);
+    /** Schedules the timer at {@code deadline}, or earlier at the write deadline while the output is blocked. */
+    private void scheduleWithinWriteTimeout(long deadline) {
+        schedule(blocked ? earliest(deadline, blockedSince + writeNanos()) : deadline);
     }
 
-    private void schedule(long deadline, long now) {
-        if (task != null) {
-            task.cancel(false);
-        }
-        taskAt = deadline;
-        task = channel.eventLoop().schedule(this, Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
+    private void schedule(long deadline) {
+        wheel.schedule(this, deadline);
     }
 
     private long idleNanos() {
