@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -34,22 +33,8 @@ import picocli.CommandLine.Option;
                 "Build first: mvn -B -q -Pbench -DskipTests package"})
 public final class Harness implements Callable<Integer> {
 
-    static final String BASELINE = "raw-netty";
-    /** minihttp on one loop with the simple pipeline (--pipeline simple), beside minihttp-1. */
-    static final String SIMPLE = "minihttp-1-simple";
-    private static final String BUILD = "mvn -B -q -DskipTests package";
     static final String BUILD_BENCH = "mvn -B -q -Pbench -DskipTests package";
 
-    /** What TechEmpower's plaintext test sends, so the parsers do the same work as there. */
-    private static final List<String> TECHEMPOWER_HEADERS = List.of(
-            "Host: localhost",
-            "Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7",
-            "Connection: keep-alive");
-    private static final String WRK_THREADS = "1";
-    /** As TechEmpower's; wrk's default of 2s would count slow responses at 16k connections as errors. */
-    private static final String WRK_TIMEOUT = "8s";
-    /** wrk stops itself after -d; this only bounds a wrk that hangs. */
-    private static final long WRK_GRACE_SECONDS = 30;
     /** Pause between warm-up and measurement. */
     static final long DRAIN_MILLIS = 1000;
     /** Process start and stop per run, for the time-left estimate until a run has been timed. */
@@ -69,12 +54,6 @@ public final class Harness implements Callable<Integer> {
     private static final int QUICK_WARMUP = 1;
     private static final int QUICK_WARMUP_RUNS = 1;
     private static final int QUICK_DURATION = 2;
-    static final String ACTIVEJ_NOTE = "ActiveJ adds `Connection: keep-alive` to every response (TechEmpower "
-            + "allows it); at more than one loop a primary loop (one more thread) accepts and hands connections to the "
-            + "worker loops, as ActiveJ's multithreaded launcher does; TLS handshake tasks run on one extra thread";
-    static final String RAPIDOID_NOTE = "Rapidoid writes its own Server and Date headers; an acceptor thread of its "
-            + "own hands connections to the --threads I/O workers; TLS is Rapidoid's own engine on the JDK's "
-            + "SSLEngine";
     /** Plain text without TLS or work: what each idle connection's one request asks for, on the usual threads. */
     private static final Scenario IDLE_SCENARIO = Scenario.ALL.stream()
             .filter(s -> s.name().equals(Scenario.SUMMARY_PLAIN)).findFirst().orElseThrow();
@@ -128,7 +107,8 @@ public final class Harness implements Callable<Integer> {
     private Path output;
 
     private final String[] args;
-    private String wrk;
+    private Wrk wrk;
+    private ServerCatalog catalog;
     private int roundCount;
     private int warmupSeconds;
     private int warmupRunCount;
@@ -149,8 +129,8 @@ public final class Harness implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         List<Scenario> scenarios = scenarios(scenarioNames, quick);
         boolean runsWrk = scenarios == null || !scenarios.isEmpty();
-        wrk = findOnPath("wrk");
-        if (wrk == null && runsWrk) {
+        String wrkPath = findOnPath("wrk");
+        if (wrkPath == null && runsWrk) {
             System.err.println("wrk is not on PATH; install it with: sudo apt-get install -y wrk "
                     + "(or build it from https://github.com/wg/wrk)");
             return 2;
@@ -182,10 +162,12 @@ public final class Harness implements Callable<Integer> {
         warmupSeconds = pick(warmup, QUICK_WARMUP, DEFAULT_WARMUP);
         warmupRunCount = warmupSeconds > 0 ? pick(warmupRuns, QUICK_WARMUP_RUNS, DEFAULT_WARMUP_RUNS) : 0;
         durationSeconds = pick(duration, QUICK_DURATION, DEFAULT_DURATION);
-        List<ServerSpec> defaults = catalog(threads);
+        wrk = new Wrk(wrkPath, script, pinning);
+        catalog = new ServerCatalog(jar, benchJar, threads, loops, extraServers);
+        List<ServerSpec> defaults = catalog.standard(threads);
         List<ServerSpec> known = new ArrayList<>(defaults);
-        known.addAll(variants());
-        atDefaultThreads = catalog(loops).stream().collect(Collectors.toMap(ServerSpec::name, s -> s, (a, b) -> a));
+        known.addAll(catalog.variants());
+        atDefaultThreads = catalog.standard(loops).stream().collect(Collectors.toMap(ServerSpec::name, s -> s, (a, b) -> a));
         List<ServerSpec> servers = remote != null ? List.of(remote)
                 : serverNames == null ? defaults : select(known, ServerSpec::name, serverNames);
         String idleProblem = scenarios == null ? null : idleProblem(idleConnections, scenarios, remote != null);
@@ -230,7 +212,7 @@ public final class Harness implements Callable<Integer> {
         if (chart != null) {
             Files.writeString(chart, BenchReport.chart(results), StandardCharsets.UTF_8);
         }
-        String report = BenchReport.markdown(Machine.detect(wrkVersion()),
+        String report = BenchReport.markdown(Machine.detect(wrk.version()),
                 setup(servers, scenarios, fdLimit, chart == null ? null : chart.getFileName().toString(), remote),
                 results);
         Files.writeString(output, report, StandardCharsets.UTF_8);
@@ -344,8 +326,7 @@ public final class Harness implements Callable<Integer> {
         if (server instanceof RemoteServer remote) {
             String url = scenario.url(remote.hostAndPort());
             warmUp(scenario, url);
-            return Measurement.clientOnly(runWrk(pinning.wrk(wrkCommand(wrk, scenario, durationSeconds, url)),
-                    durationSeconds, true));
+            return Measurement.clientOnly(wrk.run(scenario, durationSeconds, url, true));
         }
         if (scenario.defaultThreads()) {
             server = atDefaultThreads.getOrDefault(server.name(), server);
@@ -354,8 +335,7 @@ public final class Harness implements Callable<Integer> {
             String url = scenario.url("127.0.0.1:" + port);
             warmUp(scenario, url);
             ProcStats.Sample before = ProcStats.sample(process.handle());
-            WrkResult result = runWrk(pinning.wrk(wrkCommand(wrk, scenario, durationSeconds, url)),
-                    durationSeconds, true);
+            WrkResult result = wrk.run(scenario, durationSeconds, url, true);
             ProcStats.Sample after = ProcStats.sample(process.handle());
             process.checkAlive();
             return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
@@ -396,100 +376,17 @@ public final class Harness implements Callable<Integer> {
     private void warmUp(Scenario scenario, String url) throws IOException, InterruptedException {
         for (int i = 0; i < warmupRunCount; i++) {
             // A cold server may answer nothing yet: only the measured run has to see responses.
-            runWrk(pinning.wrk(wrkCommand(wrk, scenario, warmupSeconds, url)), warmupSeconds, false);
+            wrk.run(scenario, warmupSeconds, url, false);
             // wrk quits with a pipelined batch in flight on every connection; let the server finish
             // those before the window opens, or a cold server spends the window's start on them.
             Thread.sleep(DRAIN_MILLIS);
         }
     }
 
-    private static WrkResult runWrk(List<String> command, int seconds, boolean needResponses)
-            throws IOException, InterruptedException {
-        // Output goes to a file rather than a pipe so a hung wrk cannot block the harness past the timeout.
-        Path log = Files.createTempFile("wrk-", ".txt");
-        try {
-            Process process = new ProcessBuilder(FdLimit.wrap(command)).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            if (!process.waitFor(seconds + WRK_GRACE_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new IOException("wrk did not finish within " + (seconds + WRK_GRACE_SECONDS) + "s");
-            }
-            String output = Files.readString(log);
-            if (process.exitValue() != 0) {
-                throw new IOException("wrk exited with " + process.exitValue() + ":\n" + output);
-            }
-            WrkResult result = WrkResult.parse(output);
-            if (needResponses && result.requests() == 0) {
-                throw new IOException("no response in " + seconds + "s: is the server answering that URL?\n"
-                        + output);
-            }
-            return result;
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
 
-    private List<String> wrkCommand(String wrkPath, Scenario scenario, int seconds, String url) {
-        List<String> command = new ArrayList<>(List.of(wrkPath, "-t" + WRK_THREADS, "-c" + scenario.connections(),
-                "-d" + seconds + "s", "--timeout", WRK_TIMEOUT, "--latency"));
-        TECHEMPOWER_HEADERS.forEach(header -> command.addAll(List.of("-H", header)));
-        if (scenario.pipelined()) {
-            command.addAll(List.of("-s", script.toString(), url, "--", Integer.toString(scenario.pipelineDepth())));
-        } else {
-            command.add(url);
-        }
-        return command;
-    }
 
-    /** The servers, in table order, with raw Netty, the peers and nginx at {@code peerThreads} event loops. */
-    private List<ServerSpec> catalog(int peerThreads) {
-        String t = Integer.toString(peerThreads);
-        String n = Integer.toString(loops);
-        List<ServerSpec> servers = new ArrayList<>(List.of(
-                minihttp("minihttp-1", "--threads", "1"),
-                minihttp(SIMPLE, "--threads", "1", "--pipeline", "simple"), // what batching and the rest are worth
-                minihttp("minihttp-" + n, "--threads", n),
-                minihttp("minihttp-" + n + "-reuseport", "--threads", n, "--reuseport"),
-                new JavaServer(BASELINE, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer", List.of("--threads", t))
-                        .withWork(JavaServer.Work.OPTION),
-                new JavaServer("reactor-netty", benchJar, BUILD_BENCH, "minihttp.peers.ReactorNettyServer",
-                        List.of("--threads", t)),
-                new JavaServer("vertx", benchJar, BUILD_BENCH, "minihttp.peers.VertxServer", List.of("--threads", t)),
-                new JavaServer("undertow", benchJar, BUILD_BENCH, "minihttp.peers.UndertowServer",
-                        List.of("--threads", t)),
-                new JavaServer("activej", benchJar, BUILD_BENCH, "minihttp.peers.ActiveJServer", List.of("--threads", t))
-                        .withNote(ACTIVEJ_NOTE),
-                new JavaServer("rapidoid", benchJar, BUILD_BENCH, "minihttp.peers.RapidoidServer",
-                        List.of("--threads", t)).withNote(RAPIDOID_NOTE),
-                new NginxServer("nginx", nginx(), peerThreads)));
-        extraServers.forEach((name, mainClass) ->
-                servers.add(new JavaServer(name, jar, BUILD, mainClass, List.of("--threads", t))));
-        return servers;
-    }
 
-    /** minihttp's demo server, which serves the work scenarios' route. */
-    private JavaServer minihttp(String name, String... args) {
-        return new JavaServer(name, jar, BUILD, "minihttp.app.Main", List.of(args)).withWork(JavaServer.Work.ROUTE);
-    }
 
-    /**
-     * Configurations run only when named with {@code --servers}: minihttp and the baseline on each transport and
-     * TLS provider, one event loop each, for the rows that compare those knobs.
-     */
-    private List<ServerSpec> variants() {
-        List<ServerSpec> servers = new ArrayList<>();
-        for (String transport : List.of("epoll", "io_uring", "nio")) {
-            servers.add(minihttp("minihttp-1-" + transport, "--threads", "1", "--transport", transport));
-            servers.add(new JavaServer(BASELINE + "-" + transport, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer",
-                    List.of("--threads", "1", "--transport", transport)).withWork(JavaServer.Work.OPTION));
-        }
-        for (String provider : List.of("openssl", "jdk")) {
-            servers.add(minihttp("minihttp-1-" + provider, "--threads", "1", "--tls-provider", provider));
-            servers.add(new JavaServer(BASELINE + "-" + provider, benchJar, BUILD_BENCH, "minihttp.bench.RawNettyServer",
-                    List.of("--threads", "1", "--tls-provider", provider)).withWork(JavaServer.Work.OPTION));
-        }
-        return servers;
-    }
 
     /**
      * The scenarios {@code --scenarios} names, in table order: none for {@value Scenario#NONE}, {@code --quick}'s or
@@ -558,8 +455,7 @@ public final class Harness implements Callable<Integer> {
             String chartFile, RemoteServer remote) throws InterruptedException {
         Map<String, String> wrkCommands = new LinkedHashMap<>();
         String hostAndPort = remote != null ? remote.hostAndPort() : "127.0.0.1:<port>";
-        scenarios.forEach(s -> wrkCommands.put(s.name(), shell(pinning.wrk(wrkCommand("wrk", s, durationSeconds,
-                s.url(hostAndPort))))));
+        scenarios.forEach(s -> wrkCommands.put(s.name(), shell(wrk.shown(s, durationSeconds, s.url(hostAndPort)))));
         Map<String, String> serverCommands = new LinkedHashMap<>();
         Map<String, String> serverNotes = new LinkedHashMap<>();
         for (ServerSpec s : servers) {
@@ -575,39 +471,12 @@ public final class Harness implements Callable<Integer> {
         String nginxConfig = servers.stream().anyMatch(s -> s instanceof NginxServer)
                 ? NginxServer.config(0, threads, Path.of("<dir>")).replace(":0 ", ":<port> ") : null;
         String harness = "java -jar " + benchJar + " " + shell(Arrays.asList(args));
-        return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, serverNotes, BASELINE,
+        return new BenchReport.Setup(harness.strip(), wrkCommands, serverCommands, serverNotes, ServerCatalog.BASELINE,
                 warmupRunCount, warmupSeconds, durationSeconds, setupNotes, nginxConfig, chartFile,
-                seedRows(servers), loops, idleConnections,
+                catalog.seedRows(servers), loops, idleConnections,
                 IdleConnections.command(benchJar.toString(), "<port>", "<pid>", Integer.toString(idleConnections)));
     }
 
-    /**
-     * futures-minihttp's table, a row per server: minihttp's pipelined column is its default (one loop per core),
-     * its single-thread column minihttp-1; the configurations fixed at one loop have only the single-thread column,
-     * and the others only the pipelined one unless they run one loop in the other scenarios ({@code --threads 1}).
-     */
-    private List<BenchReport.SeedRow> seedRows(List<ServerSpec> servers) {
-        Set<String> names = servers.stream().map(ServerSpec::name).collect(Collectors.toSet());
-        Set<String> singleLoop = variants().stream().map(ServerSpec::name).collect(Collectors.toSet());
-        singleLoop.add(SIMPLE);
-        String multi = "minihttp-" + loops;
-        List<BenchReport.SeedRow> rows = new ArrayList<>();
-        if (names.contains(multi) || names.contains("minihttp-1")) {
-            rows.add(new BenchReport.SeedRow("minihttp", names.contains(multi) ? multi : null,
-                    names.contains("minihttp-1") ? "minihttp-1" : null));
-        }
-        for (ServerSpec server : servers) {
-            String name = server.name();
-            if (name.equals(multi) || name.equals("minihttp-1") || name.equals(multi + "-reuseport")) {
-                continue;
-            }
-            String label = name.equals(BASELINE) ? BASELINE + " (futures-minihttp's \"raw mio\")" : name;
-            boolean fixedSingle = singleLoop.contains(name);
-            rows.add(new BenchReport.SeedRow(label, fixedSingle ? null : name,
-                    fixedSingle || threads == 1 || server instanceof RemoteServer ? name : null));
-        }
-        return rows;
-    }
 
     private int pick(Integer explicit, int quickValue, int defaultValue) {
         return explicit != null ? explicit : quick ? quickValue : defaultValue;
@@ -628,16 +497,9 @@ public final class Harness implements Callable<Integer> {
         }
     }
 
-    private static String nginx() {
-        String onPath = findOnPath("nginx");
-        if (onPath != null) {
-            return onPath;
-        }
-        // Debian installs it in /usr/sbin, which a non-root PATH may lack.
-        return Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : null;
-    }
 
-    private static String findOnPath(String executable) {
+    /** The executable's path from PATH, or null. */
+    static String findOnPath(String executable) {
         String path = System.getenv().getOrDefault("PATH", "");
         return Arrays.stream(path.split(File.pathSeparator))
                 .map(dir -> Path.of(dir, executable))
@@ -646,20 +508,6 @@ public final class Harness implements Callable<Integer> {
                 .findFirst().orElse(null);
     }
 
-    private String wrkVersion() throws InterruptedException {
-        if (wrk == null) {
-            return "not on PATH (not run)";
-        }
-        try {
-            Process process = new ProcessBuilder(wrk, "-v").redirectErrorStream(true).start();
-            String first = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .findFirst().orElse("unknown");
-            process.waitFor();
-            return first.replaceFirst("\\s*Copyright.*", "");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     private static String shell(List<String> command) {
         return command.stream()
