@@ -189,6 +189,19 @@ final class BenchReport {
             }
             md.append('\n');
         }
+        md.append("\nCPU µs/req per round (of it GC + JIT), for same-round ratios:\n\n| server |");
+        for (int r = 1; r <= results.rounds(); r++) {
+            md.append(" round ").append(r).append(" |");
+        }
+        md.append("\n|---|").append("---:|".repeat(results.rounds())).append('\n');
+        for (String server : results.servers()) {
+            md.append("| ").append(server).append(" |");
+            for (Measurement run : results.rounds(name, server)) {
+                md.append(' ').append(run == null ? NONE : fixed(run.cpuMicrosPerRequest()) + " ("
+                        + fixed(run.runtimeMicrosPerRequest()) + ")").append(" |");
+            }
+            md.append('\n');
+        }
     }
 
     /**

@@ -241,12 +241,12 @@ public final class Harness implements Callable<Integer> {
                         Measurement m = measure(server, scenario);
                         results.put(scenario.name(), server.name(), round, m);
                         System.err.printf("      %s req/s, p50 %s, p99 %s, socket errors %d, non-2xx %d, "
-                                        + "%.2f CPU us/req, peak RSS %d MiB%n",
+                                        + "%.2f CPU us/req (GC + JIT %.2f), peak RSS %d MiB%n",
                                 BenchReport.requests(m.wrk().requestsPerSecond()),
                                 WrkResult.formatMicros(m.wrk().p50Micros()),
                                 WrkResult.formatMicros(m.wrk().p99Micros()),
                                 m.wrk().socketErrors(), m.wrk().non2xx(), m.cpuMicrosPerRequest(),
-                                m.peakRssKb() / 1024);
+                                m.runtimeMicrosPerRequest(), m.peakRssKb() / 1024);
                     } catch (UnsupportedOperationException e) {
                         results.unsupported(scenario.name(), server.name(), "n/a: " + e.getMessage());
                         System.err.println("      n/a: " + e.getMessage());

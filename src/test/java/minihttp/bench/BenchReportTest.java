@@ -83,6 +83,7 @@ class BenchReportTest {
         assertTrue(md.contains("| vertx | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a "
                 + "| n/a: did not start: Unknown option: '--x' |"), md);
         assertTrue(md.contains("| vertx | 400,000 | n/a |\n"), "per-round table: " + md);
+        assertTrue(md.contains("| vertx | 3.50 (0.50) | n/a |\n"), "per-round CPU table: " + md);
     }
 
     @Test
