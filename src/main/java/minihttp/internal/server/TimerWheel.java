@@ -4,6 +4,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The deadlines of every connection of one event loop, on one timing wheel that one scheduled task of the loop
@@ -27,6 +29,7 @@ final class TimerWheel {
     /** Slots of the wheel, a power of two: a turn is 5.12 s. */
     static final int SLOTS = 512;
     private static final int SLOT_MASK = SLOTS - 1;
+    private static final Logger log = LoggerFactory.getLogger(TimerWheel.class);
     private static final FastThreadLocal<TimerWheel> WHEELS = new FastThreadLocal<>();
 
     /** What the wheel runs at a deadline: a connection's timer, which is its own list node. */
@@ -134,7 +137,12 @@ final class TimerWheel {
             Entry next = entry.next; // run() touches only its own entry, so this stays in the list
             if (entry.deadline - now <= 0) {
                 unlink(entry);
-                entry.run();
+                try {
+                    entry.run();
+                } catch (RuntimeException e) {
+                    // As Netty does for a scheduled task that throws: the others due still run.
+                    log.warn("a timer of the event loop failed", e);
+                }
             }
             entry = next;
         }

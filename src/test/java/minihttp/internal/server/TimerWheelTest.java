@@ -146,6 +146,28 @@ class TimerWheelTest {
     }
 
     @Test
+    void anEntryThatThrowsDoesNotKeepTheOthersDueFromRunning() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        Recorder after = new Recorder("after", order, ran);
+        TimerWheel.Entry failing = new TimerWheel.Entry() {
+            @Override
+            public void run() {
+                throw new IllegalStateException("expected by the test");
+            }
+        };
+        long deadline = System.nanoTime() + 30 * MS;
+        onLoop(() -> {
+            TimerWheel wheel = TimerWheel.of(loop);
+            wheel.schedule(after, deadline);
+            wheel.schedule(failing, deadline); // the same slot, ahead of the other in its list
+            return wheel;
+        });
+        assertTrue(ran.await(2, TimeUnit.SECONDS), "the entry behind the failing one did not run in its tick");
+        assertOnTime(after, deadline);
+    }
+
+    @Test
     void aWheelIsTakenOnItsOwnLoopOnly() {
         assertThrows(IllegalStateException.class, () -> TimerWheel.of(loop));
     }
