@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Renders a harness run as Markdown (setup, summary, one table per scenario, the idle connections' cost) and its
@@ -177,28 +178,24 @@ final class BenchReport {
                 + "measured window), of it the JVM runtime's (its threads for garbage collection, the JIT compilers "
                 + "and VM operations), req/s per CPU (requests per second of that CPU time: what one fully busy core "
                 + "would serve at this cost) and peak RSS (VmHWM) are medians over rounds; socket errors and non-2xx "
-                + "are totals.\n\nreq/s per round:\n\n| server |");
+                + "are totals.\n");
+        perRound(md, results, name, "req/s per round", run -> requests(run.wrk().requestsPerSecond()));
+        perRound(md, results, name, "CPU µs/req per round (of it GC + JIT), for same-round ratios",
+                run -> fixed(run.cpuMicrosPerRequest()) + " (" + fixed(run.runtimeMicrosPerRequest()) + ")");
+    }
+
+    /** A table of one figure of every server in every round of {@code scenario}. */
+    private static void perRound(StringBuilder md, Results results, String scenario, String title,
+                                 Function<Measurement, String> cell) {
+        md.append('\n').append(title).append(":\n\n| server |");
         for (int r = 1; r <= results.rounds(); r++) {
             md.append(" round ").append(r).append(" |");
         }
         md.append("\n|---|").append("---:|".repeat(results.rounds())).append('\n');
         for (String server : results.servers()) {
             md.append("| ").append(server).append(" |");
-            for (Measurement run : results.rounds(name, server)) {
-                md.append(' ').append(run == null ? NONE : requests(run.wrk().requestsPerSecond())).append(" |");
-            }
-            md.append('\n');
-        }
-        md.append("\nCPU µs/req per round (of it GC + JIT), for same-round ratios:\n\n| server |");
-        for (int r = 1; r <= results.rounds(); r++) {
-            md.append(" round ").append(r).append(" |");
-        }
-        md.append("\n|---|").append("---:|".repeat(results.rounds())).append('\n');
-        for (String server : results.servers()) {
-            md.append("| ").append(server).append(" |");
-            for (Measurement run : results.rounds(name, server)) {
-                md.append(' ').append(run == null ? NONE : fixed(run.cpuMicrosPerRequest()) + " ("
-                        + fixed(run.runtimeMicrosPerRequest()) + ")").append(" |");
+            for (Measurement run : results.rounds(scenario, server)) {
+                md.append(' ').append(run == null ? NONE : cell.apply(run)).append(" |");
             }
             md.append('\n');
         }
