@@ -163,7 +163,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
         blocked = true;
         blockedSince = now;
         long deadline = now + writeNanos();
-        if (!isScheduled() || deadline() - deadline > 0) {
+        if (!isScheduled() || scheduledAt() - deadline > 0) {
             schedule(deadline);
         }
     }
@@ -255,7 +255,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
     }
 
     private void scheduleIfNearer(long deadline) {
-        if (deadline() - deadline > 0) {
+        if (scheduledAt() - deadline > 0) {
             schedule(deadline); // only when the new deadline is nearer: never on the pipelined fast path
         }
     }

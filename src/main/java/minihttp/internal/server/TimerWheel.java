@@ -45,8 +45,8 @@ final class TimerWheel {
             return scheduled;
         }
 
-        /** The deadline it waits for ({@link System#nanoTime()}), if scheduled. */
-        final long deadline() {
+        /** The deadline it was last scheduled for ({@link System#nanoTime()}). */
+        final long scheduledAt() {
             return deadline;
         }
     }
