@@ -147,22 +147,31 @@ public final class HttpConnection {
     private void start(Drain drain) {
         Channel channel = connection.channel();
         timer.start();
-        channel.closeFuture().addListener(closed -> {
-            timer.stop();
-            decoder.release(); // for an inbound that ended in an error or a cancel (a no-op after onInboundEnd)
-            if (listener != null) {
-                listener.connectionClosed(channel.remoteAddress());
-            }
-        });
         if (listener != null) {
             listener.connectionOpened(channel.remoteAddress());
         }
         // Into the pipeline directly: reactor-netty's addHandlerLast subscribes to the connection's end for each
         // handler, to remove it again (for pooled client connections), which costs an idle connection 600 bytes.
-        // The gate also passes the client's half-close on (HalfClose), and Drain finds the connection through it.
+        // The gate also passes the client's half-close on (HalfClose), tells of the close (closed), and Drain
+        // finds the connection through it.
         channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, WriteGate.NAME, gate);
-        if (drain.draining()) {
+        if (!channel.isActive()) {
+            closed(); // closed before the gate was there to see it
+        } else if (drain.draining()) {
             drain();
+        }
+    }
+
+    /**
+     * The channel closed, on the event loop: the clock stops, and the decoder lets go of what it holds for an
+     * inbound that ended in an error or a cancel (a no-op after onInboundEnd). Told by the gate rather than by a
+     * listener on the close future, which would give each connection a second listener and the array for both.
+     */
+    void closed() {
+        timer.stop();
+        decoder.release();
+        if (listener != null) {
+            listener.connectionClosed(connection.channel().remoteAddress());
         }
     }
 

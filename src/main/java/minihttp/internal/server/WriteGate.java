@@ -22,7 +22,8 @@ import reactor.core.publisher.Sinks;
  * budget (see {@link HttpConnection}); then the reads are held here, and {@link #decodeMore()} later hands the
  * connection a read without bytes, so that it decodes what it kept.
  *
- * <p>It also passes the client's half-close on ({@link HalfClose}), to keep one handler per connection.
+ * <p>It also passes the client's half-close on ({@link HalfClose}) and tells the connection of the channel's close,
+ * to keep one handler per connection.
  *
  * <p>It is a channel handler because writability changes reach reactor-netty only through a protected method
  * of its {@code ChannelOperations}, and because reactor-netty turns auto-read back on whenever its subscriber
@@ -127,6 +128,12 @@ final class WriteGate extends ChannelDuplexHandler {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         HalfClose.passOn(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.closed();
+        ctx.fireChannelInactive();
     }
 
     @Override
