@@ -241,12 +241,12 @@ public final class Harness implements Callable<Integer> {
                         Measurement m = measure(server, scenario);
                         results.put(scenario.name(), server.name(), round, m);
                         System.err.printf("      %s req/s, p50 %s, p99 %s, socket errors %d, non-2xx %d, "
-                                        + "%.2f CPU us/req (GC + JIT %.2f), peak RSS %d MiB%n",
+                                        + "%.2f CPU us/req (GC + JIT %.2f, kernel %.2f), peak RSS %d MiB%n",
                                 BenchReport.requests(m.wrk().requestsPerSecond()),
                                 WrkResult.formatMicros(m.wrk().p50Micros()),
                                 WrkResult.formatMicros(m.wrk().p99Micros()),
                                 m.wrk().socketErrors(), m.wrk().non2xx(), m.cpuMicrosPerRequest(),
-                                m.runtimeMicrosPerRequest(), m.peakRssKb() / 1024);
+                                m.runtimeMicrosPerRequest(), m.kernelMicrosPerRequest(), m.peakRssKb() / 1024);
                     } catch (UnsupportedOperationException e) {
                         results.unsupported(scenario.name(), server.name(), "n/a: " + e.getMessage());
                         System.err.println("      n/a: " + e.getMessage());
@@ -338,10 +338,14 @@ public final class Harness implements Callable<Integer> {
             WrkResult result = wrk.run(scenario, durationSeconds, url, true);
             ProcStats.Sample after = ProcStats.sample(process.handle());
             process.checkAlive();
-            return new Measurement(result, Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(),
-                    ProcStats.CLOCK_TICKS_PER_SECOND, result.requests()),
-                    Measurement.cpuMicrosPerRequest(after.runtimeTicksSince(before), ProcStats.CLOCK_TICKS_PER_SECOND,
-                            result.requests()), after.peakRssKb());
+            long ticksPerSecond = ProcStats.CLOCK_TICKS_PER_SECOND;
+            long requests = result.requests();
+            return new Measurement(result,
+                    Measurement.cpuMicrosPerRequest(after.cpuTicks() - before.cpuTicks(), ticksPerSecond, requests),
+                    Measurement.cpuMicrosPerRequest(after.runtimeTicksSince(before), ticksPerSecond, requests),
+                    Measurement.cpuMicrosPerRequest(after.systemTicks() - before.systemTicks(), ticksPerSecond,
+                            requests),
+                    after.peakRssKb());
         });
     }
 

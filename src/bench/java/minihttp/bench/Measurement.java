@@ -2,17 +2,18 @@ package minihttp.bench;
 
 /**
  * One measured run: wrk's figures and the server's own cost, CPU microseconds per request (and of them, those of the
- * JVM runtime's threads: GC, JIT, VM operations) and peak RSS; NaN and -1 where the server's process is not the
- * harness's to measure ({@code --target}).
+ * JVM runtime's threads: GC, JIT, VM operations; and those spent in the kernel) and peak RSS; NaN and -1 where the
+ * server's process is not the harness's to measure ({@code --target}).
  */
-record Measurement(WrkResult wrk, double cpuMicrosPerRequest, double runtimeMicrosPerRequest, long peakRssKb) {
+record Measurement(WrkResult wrk, double cpuMicrosPerRequest, double runtimeMicrosPerRequest,
+                   double kernelMicrosPerRequest, long peakRssKb) {
 
     private static final double MICROS_PER_SECOND = 1e6;
     private static final long UNKNOWN_RSS = -1;
 
     /** A run against a server the harness did not start: wrk's figures only. */
     static Measurement clientOnly(WrkResult wrk) {
-        return new Measurement(wrk, Double.NaN, Double.NaN, UNKNOWN_RSS);
+        return new Measurement(wrk, Double.NaN, Double.NaN, Double.NaN, UNKNOWN_RSS);
     }
 
     /** The server's CPU time over the window ({@code ticks} at {@code ticksPerSecond}) spread over its requests. */

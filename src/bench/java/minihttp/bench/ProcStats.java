@@ -30,10 +30,10 @@ final class ProcStats {
             "C1 CompilerThre", "C2 CompilerThre", "Sweeper thread", "VM Periodic Tas", "Monitor Deflati");
 
     /**
-     * CPU ticks (user + system) and peak resident memory in KiB, summed over a process tree, and the ticks of each
-     * of the JVM runtime's threads by thread id.
+     * CPU ticks (user + system, and of them system: in the kernel) and peak resident memory in KiB, summed over a
+     * process tree, and the ticks of each of the JVM runtime's threads by thread id.
      */
-    record Sample(long cpuTicks, long peakRssKb, Map<Long, Long> runtimeThreadTicks) {
+    record Sample(long cpuTicks, long systemTicks, long peakRssKb, Map<Long, Long> runtimeThreadTicks) {
 
         /**
          * The ticks the JVM's runtime threads (GC, JIT, VM operations) took between {@code before} and this sample:
@@ -54,20 +54,23 @@ final class ProcStats {
     /** Sums over {@code root} and its live descendants; a process that is gone by now counts as nothing. */
     static Sample sample(ProcessHandle root) {
         long ticks = 0;
+        long system = 0;
         long rss = 0;
         Map<Long, Long> runtimeThreads = new HashMap<>();
         List<ProcessHandle> tree = Stream.concat(Stream.of(root), root.descendants()).toList();
         for (ProcessHandle process : tree) {
             Path dir = Path.of("/proc", Long.toString(process.pid()));
             try {
-                ticks += cpuTicks(Files.readString(dir.resolve("stat")));
+                String stat = Files.readString(dir.resolve("stat"));
+                ticks += cpuTicks(stat);
+                system += systemTicks(stat);
                 rss += peakRssKb(Files.readString(dir.resolve("status")));
                 runtimeThreads(dir, runtimeThreads);
             } catch (IOException e) {
                 // It exited between listing and reading.
             }
         }
-        return new Sample(ticks, rss, runtimeThreads);
+        return new Sample(ticks, system, rss, runtimeThreads);
     }
 
     /** Adds the ticks of the process's JVM runtime threads, by thread id, to {@code ticks}. */
@@ -109,8 +112,18 @@ final class ProcStats {
 
     /** utime + stime from a /proc/PID/stat line; the command name may hold spaces and parentheses. */
     static long cpuTicks(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        String[] fields = statFields(stat);
         return Long.parseLong(fields[UTIME_AFTER_COMM]) + Long.parseLong(fields[STIME_AFTER_COMM]);
+    }
+
+    /** stime alone, the time in the kernel (system calls, the network stack), from a /proc/PID/stat line. */
+    static long systemTicks(String stat) {
+        return Long.parseLong(statFields(stat)[STIME_AFTER_COMM]);
+    }
+
+    /** The fields after the command name, which may hold spaces and parentheses. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     }
 
     /** VmHWM (peak resident set) in KiB from /proc/PID/status; 0 for a kernel thread or zombie without one. */

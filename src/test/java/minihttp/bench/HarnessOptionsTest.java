@@ -124,24 +124,26 @@ class HarnessOptionsTest {
 
     @Test
     void idleCostIsTheGrowthPerConnection() {
-        IdleCost jvm = new IdleCost(2000, 100_000, 113_000, 20_000_000, 26_000_000);
+        IdleCost jvm = new IdleCost(2000, 100_000, 113_000, 120_000, 126_000, 20_000_000, 26_000_000);
         assertEquals(13_000 * 1024 / 2000.0, jvm.rssBytesPerConnection(), 1e-9);
+        assertEquals(6_000 * 1024 / 2000.0, jvm.secondRssBytesPerConnection(), 1e-9);
         assertEquals(3000, jvm.liveHeapBytesPerConnection(), 1e-9);
         assertTrue(jvm.hasLiveHeap());
-        IdleCost nginx = new IdleCost(2000, 3000, 5000, IdleCost.NOT_A_JVM, IdleCost.NOT_A_JVM);
+        IdleCost nginx = new IdleCost(2000, 3000, 5000, 5000, 6000, IdleCost.NOT_A_JVM, IdleCost.NOT_A_JVM);
         assertFalse(nginx.hasLiveHeap());
         assertTrue(Double.isNaN(nginx.liveHeapBytesPerConnection()));
         assertEquals(1024, nginx.rssBytesPerConnection(), 1e-9);
+        assertEquals(512, nginx.secondRssBytesPerConnection(), 1e-9);
     }
 
     @Test
     void requestsPerCpuSecondIsTheInverseOfCpuTimePerRequest() {
         WrkResult wrk = new WrkResult(100, 100, 1, 2, 0, 0);
-        assertEquals(400_000, new Measurement(wrk, 2.5, 0.5, 1).requestsPerCpuSecond(), 1e-6);
-        assertTrue(Double.isNaN(new Measurement(wrk, 0, 0, 1).requestsPerCpuSecond()));
+        assertEquals(400_000, new Measurement(wrk, 2.5, 0.5, 1.5, 1).requestsPerCpuSecond(), 1e-6);
+        assertTrue(Double.isNaN(new Measurement(wrk, 0, 0, 0, 1).requestsPerCpuSecond()));
         Measurement remote = Measurement.clientOnly(wrk);
         assertTrue(Double.isNaN(remote.requestsPerCpuSecond()));
         assertTrue(Double.isNaN(remote.peakRss()));
-        assertEquals(1, new Measurement(wrk, 2.5, 0.5, 1).peakRss(), 0);
+        assertEquals(1, new Measurement(wrk, 2.5, 0.5, 1.5, 1).peakRss(), 0);
     }
 }

@@ -18,6 +18,7 @@ class ProcStatsTest {
         String stat = "4242 (my (odd) java) S 1 4242 4242 0 -1 4194560 5000 0 12 0 1234 567 8 9 20 0 31 0 100 "
                 + "3000000000 25000 18446744073709551615";
         assertEquals(1234 + 567, ProcStats.cpuTicks(stat));
+        assertEquals(567, ProcStats.systemTicks(stat));
     }
 
     @Test
@@ -48,8 +49,8 @@ class ProcStatsTest {
 
     @Test
     void countsARuntimeThreadStartedSinceWholeAndOneThatEndedNotAtAll() {
-        ProcStats.Sample before = new ProcStats.Sample(100, 1, Map.of(1L, 10L, 2L, 20L));
-        ProcStats.Sample after = new ProcStats.Sample(200, 1, Map.of(1L, 15L, 3L, 7L)); // 2 ended, 3 started
+        ProcStats.Sample before = new ProcStats.Sample(100, 40, 1, Map.of(1L, 10L, 2L, 20L));
+        ProcStats.Sample after = new ProcStats.Sample(200, 80, 1, Map.of(1L, 15L, 3L, 7L)); // 2 ended, 3 started
         assertEquals(5 + 7, after.runtimeTicksSince(before));
     }
 
@@ -70,5 +71,7 @@ class ProcStatsTest {
         assertFalse(second.runtimeThreadTicks().isEmpty(), "a JVM has GC and JIT threads: " + second);
         long runtime = second.runtimeTicksSince(first);
         assertTrue(runtime >= 0 && runtime <= second.cpuTicks() - first.cpuTicks() + 2, first + " -> " + second);
+        assertTrue(second.systemTicks() >= first.systemTicks() && second.systemTicks() <= second.cpuTicks(),
+                first + " -> " + second);
     }
 }

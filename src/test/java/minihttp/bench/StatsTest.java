@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class StatsTest {
 
     static Measurement run(double rps) {
-        return new Measurement(new WrkResult((long) rps, rps, 100, 200, 1, 2), 3.5, 0.5, 1024);
+        return new Measurement(new WrkResult((long) rps, rps, 100, 200, 1, 2), 3.5, 0.5, 2.0, 1024);
     }
 
     @Test
