@@ -185,6 +185,34 @@ final class BenchReport {
         perRound(md, results, name, "CPU µs/req per round (of it GC + JIT / kernel), for same-round ratios",
                 run -> fixed(run.cpuMicrosPerRequest()) + " (" + fixed(run.runtimeMicrosPerRequest()) + " / "
                         + fixed(run.kernelMicrosPerRequest()) + ")");
+        cpuAgainstBaseline(md, results, name, base);
+    }
+
+    /**
+     * Where each server's CPU per request differs from the baseline's: medians of same-round ratios of the whole,
+     * of the kernel's part and of the rest in user space, and of the same-round difference of the runtime's part.
+     */
+    private static void cpuAgainstBaseline(StringBuilder md, Results results, String scenario, String base) {
+        Measurement[] baseRounds = results.rounds(scenario, base);
+        if (Double.isNaN(Stats.median(baseRounds, Measurement::cpuMicrosPerRequest))) {
+            return; // the baseline did not run, or ran where the harness cannot read its CPU (--target)
+        }
+        md.append("\nCPU per request against ").append(base).append(", medians of same-round figures (user space: "
+                + "the CPU less GC + JIT and kernel, the server's own code):\n\n| server | CPU µs/req | kernel "
+                + "| user space | GC + JIT, µs more |\n|---|---:|---:|---:|---:|\n");
+        for (String server : results.servers()) {
+            Measurement[] rounds = results.rounds(scenario, server);
+            md.append("| ").append(server)
+                    .append(" | ").append(ratio(Stats.sameRoundRatio(rounds, baseRounds,
+                            Measurement::cpuMicrosPerRequest)))
+                    .append(" | ").append(ratio(Stats.sameRoundRatio(rounds, baseRounds,
+                            Measurement::kernelMicrosPerRequest)))
+                    .append(" | ").append(ratio(Stats.sameRoundRatio(rounds, baseRounds,
+                            Measurement::userMicrosPerRequest)))
+                    .append(" | ").append(fixed(Stats.sameRoundDifference(rounds, baseRounds,
+                            Measurement::runtimeMicrosPerRequest)))
+                    .append(" |\n");
+        }
     }
 
     /** A table of one figure of every server in every round of {@code scenario}. */

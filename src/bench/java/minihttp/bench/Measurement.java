@@ -29,6 +29,14 @@ record Measurement(WrkResult wrk, double cpuMicrosPerRequest, double runtimeMicr
         return cpuMicrosPerRequest > 0 ? MICROS_PER_SECOND / cpuMicrosPerRequest : Double.NaN;
     }
 
+    /**
+     * CPU microseconds per request of the server's own code in user space: the whole less the JVM runtime's threads
+     * and the kernel's time; NaN when the CPU time is unknown.
+     */
+    double userMicrosPerRequest() {
+        return cpuMicrosPerRequest - runtimeMicrosPerRequest - kernelMicrosPerRequest;
+    }
+
     /** Peak RSS in KiB, NaN when unknown. */
     double peakRss() {
         return peakRssKb == UNKNOWN_RSS ? Double.NaN : peakRssKb;

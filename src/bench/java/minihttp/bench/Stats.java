@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -32,13 +33,36 @@ final class Stats {
      * (thermal state, noise from other processes) cancels out of each ratio.
      */
     static double sameRoundRatio(Measurement[] server, Measurement[] baseline) {
-        List<Double> ratios = new ArrayList<>();
+        return sameRoundRatio(server, baseline, m -> m.wrk().requestsPerSecond());
+    }
+
+    /**
+     * The median over rounds of server / baseline {@code figure}, from rounds where both ran and the baseline's
+     * figure is above zero (a CPU time too short to show in whole ticks is not one).
+     */
+    static double sameRoundRatio(Measurement[] server, Measurement[] baseline,
+                                 ToDoubleFunction<Measurement> figure) {
+        return sameRound(server, baseline, (s, b) -> {
+            double base = figure.applyAsDouble(b);
+            return base > 0 ? figure.applyAsDouble(s) / base : Double.NaN;
+        });
+    }
+
+    /** The median over rounds of server less baseline {@code figure}, from rounds where both ran. */
+    static double sameRoundDifference(Measurement[] server, Measurement[] baseline,
+                                      ToDoubleFunction<Measurement> figure) {
+        return sameRound(server, baseline, (s, b) -> figure.applyAsDouble(s) - figure.applyAsDouble(b));
+    }
+
+    private static double sameRound(Measurement[] server, Measurement[] baseline,
+                                    ToDoubleBiFunction<Measurement, Measurement> compare) {
+        List<Double> values = new ArrayList<>();
         for (int r = 0; r < Math.min(server.length, baseline.length); r++) {
             if (server[r] != null && baseline[r] != null) {
-                ratios.add(server[r].wrk().requestsPerSecond() / baseline[r].wrk().requestsPerSecond());
+                values.add(compare.applyAsDouble(server[r], baseline[r]));
             }
         }
-        return median(ratios.stream().mapToDouble(Double::doubleValue).toArray());
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** The sum of a count over the measured rounds. */

@@ -84,6 +84,11 @@ class BenchReportTest {
                 + "| n/a: did not start: Unknown option: '--x' |"), md);
         assertTrue(md.contains("| vertx | 400,000 | n/a |\n"), "per-round table: " + md);
         assertTrue(md.contains("| vertx | 3.50 (0.50 / 2.00) | n/a |\n"), "per-round CPU table: " + md);
+        assertTrue(md.contains("CPU per request against raw-netty, medians of same-round figures (user space: the CPU "
+                + "less GC + JIT and kernel, the server's own code):\n\n"
+                + "| server | CPU µs/req | kernel | user space | GC + JIT, µs more |\n|---|---:|---:|---:|---:|\n"
+                + "| minihttp-1 | 1.00x | 1.00x | 1.00x | 0.00 |\n"), md);
+        assertTrue(md.contains("| vertx | n/a | n/a | n/a | n/a |\n"), "vertx did not run plain-64: " + md);
     }
 
     @Test
@@ -131,6 +136,7 @@ class BenchReportTest {
                 Map.of(), "raw-netty", 1, 1, 2, "", null, null, List.of(), 2, 0, null);
         String md = BenchReport.markdown(MACHINE, setup, r);
         assertTrue(md.contains("| target | 100,000 | n/a | n/a | 100.00us | 200.00us | 0 | 0 | n/a | n/a | n/a | n/a |  |"), md);
+        assertFalse(md.contains("CPU per request against"), "no baseline CPU to compare with: " + md);
     }
 
     /** Two rounds of 1,000 idle connections; nginx has no live heap, vertx did not start. */

@@ -44,6 +44,24 @@ class StatsTest {
         assertTrue(Double.isNaN(Stats.sameRoundRatio(server, new Measurement[] {null, null, null})));
     }
 
+    static Measurement cpu(double cpu, double runtime, double kernel) {
+        return new Measurement(new WrkResult(1000, 1000, 100, 200, 0, 0), cpu, runtime, kernel, 1024);
+    }
+
+    @Test
+    void sameRoundFiguresOfTheCpuSkipRoundsWithoutABaselineFigure() {
+        // CPU ratios 1.2, 1.5, (baseline failed), 1.0 -> 1.2; kernel: the last round's baseline shows 0 ticks.
+        Measurement[] server = {cpu(1.2, 0.2, 0.6), cpu(1.5, 0.3, 0.6), cpu(9, 9, 9), cpu(1.0, 0.1, 0.3)};
+        Measurement[] baseline = {cpu(1.0, 0.1, 0.6), cpu(1.0, 0.1, 0.5), null, cpu(1.0, 0.1, 0)};
+        assertEquals(1.2, Stats.sameRoundRatio(server, baseline, Measurement::cpuMicrosPerRequest), 1e-9);
+        assertEquals(1.1, Stats.sameRoundRatio(server, baseline, Measurement::kernelMicrosPerRequest), 1e-9);
+        // User space: 0.4 / 0.3, 0.6 / 0.4, 0.6 / 0.9 -> median 4/3.
+        assertEquals(0.4, server[0].userMicrosPerRequest(), 1e-9);
+        assertEquals(4.0 / 3, Stats.sameRoundRatio(server, baseline, Measurement::userMicrosPerRequest), 1e-9);
+        // GC + JIT differences 0.1, 0.2, 0.0 -> 0.1.
+        assertEquals(0.1, Stats.sameRoundDifference(server, baseline, Measurement::runtimeMicrosPerRequest), 1e-9);
+    }
+
     @Test
     void totalsSumOverMeasuredRounds() {
         assertEquals(3, Stats.total(new Measurement[] {run(1), null, run(2), run(3)}, m -> m.wrk().socketErrors()));
