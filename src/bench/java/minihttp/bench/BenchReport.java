@@ -233,9 +233,8 @@ final class BenchReport {
     }
 
     /**
-     * What an idle keep-alive connection costs each server ({@code --idle-connections}): median RSS growth per
-     * connection in the first and the second wave, live heap growth in the first, their ratios to the baseline's
-     * medians, and every round's figures.
+     * What an idle keep-alive connection costs each server ({@code --idle-connections}): median RSS and live heap
+     * growth per connection, their ratios to the baseline's medians, and every round's figures.
      */
     private static void idleConnections(StringBuilder md, Setup setup, Results results) {
         if (setup.idleConnections() == 0) {
@@ -248,26 +247,21 @@ final class BenchReport {
                 + "held idle. Its resident set (VmRSS of the process and its children: nginx's master and workers) "
                 + "and, for a JVM, its live heap (the total of `jcmd <pid> GC.class_histogram`, which runs a full GC "
                 + "first) are read before they open (the heap first, as its full GC may give heap pages back) and "
-                + "%.0fs after (the RSS first); the table gives the growth per connection. The first wave's RSS "
-                + "also counts the heap pages that a young JVM touches for the first time as its young generation "
-                + "grows and the connections' garbage fills it; the live heap does not. Then they close and, after "
-                + "another full GC, a second wave of as many is opened and held the same way: its RSS growth is what "
-                + "the connections cost a server that has held as many before. Medians over rounds; the ratios are "
-                + "of the medians to %s's; `%s`: not a JVM. By hand, with the server started alone: `%s`.%n%n",
+                + "%.0fs after (the RSS first); the table gives the growth per connection. RSS "
+                + "also counts the garbage that opening the connections left in pages the heap had not touched "
+                + "before; the live heap does not. Medians over rounds; the ratios are of the medians to %s's; `%s`: "
+                + "not a JVM. By hand, with the server started alone: `%s`.%n%n",
                 IdleConnections.WARM_UP, IdleConnections.SETTLE_MILLIS / 1000.0, setup.idleConnections(),
                 Scenario.PLAINTEXT_PATH, IdleConnections.SETTLE_MILLIS / 1000.0, base, NOT_APPLICABLE,
                 setup.idleCommand()));
-        md.append("| server | RSS per connection, first wave | vs ").append(base)
-                .append(" | second wave | vs ").append(base)
-                .append(" | live heap per connection | vs ").append(base).append(" |");
+        md.append("| server | RSS per connection | vs ").append(base).append(" | live heap per connection | vs ")
+                .append(base).append(" |");
         for (int r = 1; r <= results.rounds(); r++) {
-            md.append(" round ").append(r).append(": RSS first / second / heap |");
+            md.append(" round ").append(r).append(": RSS / heap |");
         }
-        md.append(" note |\n|---|---:|---:|---:|---:|---:|---:|").append("---:|".repeat(results.rounds()))
-                .append("---|\n");
+        md.append(" note |\n|---|---:|---:|---:|---:|").append("---:|".repeat(results.rounds())).append("---|\n");
         IdleCost[] baseRounds = results.idleRounds(base);
         double baseRss = Stats.median(baseRounds, IdleCost::rssBytesPerConnection);
-        double baseSecond = Stats.median(baseRounds, IdleCost::secondRssBytesPerConnection);
         double baseHeap = Stats.median(baseRounds, IdleCost::liveHeapBytesPerConnection);
         for (String server : results.servers()) {
             IdleCost[] rounds = results.idleRounds(server);
@@ -277,13 +271,10 @@ final class BenchReport {
                     .append(" | ").append(perConnection(any, Stats.median(rounds, IdleCost::rssBytesPerConnection),
                             baseRss))
                     .append(" | ").append(perConnection(any, Stats.median(rounds,
-                            IdleCost::secondRssBytesPerConnection), baseSecond))
-                    .append(" | ").append(perConnection(any, Stats.median(rounds,
                             IdleCost::liveHeapBytesPerConnection), baseHeap))
                     .append(" |");
             for (IdleCost cost : rounds) {
                 md.append(' ').append(cost == null ? NONE : bytes(cost.rssBytesPerConnection()) + " / "
-                        + bytes(cost.secondRssBytesPerConnection()) + " / "
                         + (cost.hasLiveHeap() ? bytes(cost.liveHeapBytesPerConnection()) : NOT_APPLICABLE))
                         .append(" |");
             }

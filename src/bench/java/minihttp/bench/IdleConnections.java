@@ -13,8 +13,7 @@ import java.util.List;
 
 /**
  * What an idle keep-alive connection costs a server: opens N connections to it, each answered one request, holds
- * them idle, and reports the growth of the server's RSS per connection; then closes them and does it again, for
- * the cost in a server whose heap has already grown to hold that many. The harness runs it with
+ * them idle, and reports the growth of the server's RSS per connection. The harness runs it with
  * {@code --idle-connections N}; by hand, run the server on its own first:
  * {@code java -cp target/minihttp-bench.jar minihttp.bench.IdleConnections PORT SERVER_PID 10000}
  * ({@code ulimit -n} must exceed N in both processes). For a JVM server it also reports the growth of its live
@@ -49,9 +48,6 @@ public final class IdleConnections {
         IdleCost cost = measure(port, server, count);
         System.out.printf("%d idle connections: server RSS %d KB -> %d KB, %.0f bytes per connection%n",
                 cost.connections(), cost.rssKbBefore(), cost.rssKbAfter(), cost.rssBytesPerConnection());
-        System.out.printf("%d more, after the first closed: server RSS %d KB -> %d KB, %.0f bytes per connection%n",
-                cost.connections(), cost.secondRssKbBefore(), cost.secondRssKbAfter(),
-                cost.secondRssBytesPerConnection());
         if (cost.hasLiveHeap()) {
             System.out.printf("live Java heap %.0f bytes per connection (jcmd GC.class_histogram)%n",
                     cost.liveHeapBytesPerConnection());
@@ -65,10 +61,9 @@ public final class IdleConnections {
 
     /**
      * Opens {@code count} connections to the server on {@code port} of this host, each answered one request, reads
-     * the memory of {@code server} (its PID, and its children's for RSS) before and after, and closes them again;
-     * then does the same with a second wave of {@code count} connections, for their RSS alone. The live heap is
-     * read only from a JVM: jcmd on any other process waits ten seconds for an answer after sending it SIGQUIT,
-     * which stops nginx.
+     * the memory of {@code server} (its PID, and its children's for RSS) before and after, and closes them again.
+     * The live heap is read only from a JVM: jcmd on any other process waits ten seconds for an answer after
+     * sending it SIGQUIT, which stops nginx.
      */
     static IdleCost measure(int port, ProcessHandle server, int count) throws IOException, InterruptedException {
         closeAll(open(port, WARM_UP));
@@ -78,29 +73,13 @@ public final class IdleConnections {
         // that would count against the connections (a negative growth at 2,000 connections).
         long heapBefore = jvm ? liveHeapBytes(server.pid()) : IdleCost.NOT_A_JVM;
         long rssBefore = ProcStats.rssKb(server);
-        long rssAfter;
-        long heapAfter;
         List<Socket> idle = open(port, count);
         try {
             Thread.sleep(SETTLE_MILLIS);
-            rssAfter = ProcStats.rssKb(server);
+            long rssAfter = ProcStats.rssKb(server);
             // After the RSS: the full GC it runs must not count.
-            heapAfter = jvm ? liveHeapBytes(server.pid()) : IdleCost.NOT_A_JVM;
-        } finally {
-            closeAll(idle);
-        }
-        // The second wave starts as the first did, after a full GC, in a heap that has held as many connections.
-        Thread.sleep(SETTLE_MILLIS);
-        if (jvm) {
-            liveHeapBytes(server.pid());
-            Thread.sleep(SETTLE_MILLIS); // G1 gives the pages of a shrunk heap back after its full GC, not in it
-        }
-        long secondBefore = ProcStats.rssKb(server);
-        idle = open(port, count);
-        try {
-            Thread.sleep(SETTLE_MILLIS);
-            long secondAfter = ProcStats.rssKb(server);
-            return new IdleCost(count, rssBefore, rssAfter, secondBefore, secondAfter, heapBefore, heapAfter);
+            long heapAfter = jvm ? liveHeapBytes(server.pid()) : IdleCost.NOT_A_JVM;
+            return new IdleCost(count, rssBefore, rssAfter, heapBefore, heapAfter);
         } finally {
             closeAll(idle);
         }

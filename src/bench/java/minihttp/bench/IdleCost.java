@@ -2,31 +2,17 @@ package minihttp.bench;
 
 /**
  * What {@code connections} idle keep-alive connections cost a server in one measurement: its resident set in KiB
- * (the process and its children) before and after they were opened, for the server's first wave of that many
- * connections and for a second wave once the first has closed; and, for a JVM, its live heap in bytes (after a full
- * GC) before and after the first wave. The heap figures are {@link #NOT_A_JVM} for a server that has no Java heap
- * (nginx).
+ * (the process and its children) and, for a JVM, its live heap in bytes (after a full GC), before and after they
+ * were opened; the heap figures are {@link #NOT_A_JVM} for a server that has no Java heap (nginx).
  */
-record IdleCost(int connections, long rssKbBefore, long rssKbAfter, long secondRssKbBefore, long secondRssKbAfter,
-                long liveHeapBefore, long liveHeapAfter) {
+record IdleCost(int connections, long rssKbBefore, long rssKbAfter, long liveHeapBefore, long liveHeapAfter) {
 
     static final long NOT_A_JVM = -1;
     private static final double BYTES_PER_KIB = 1024;
 
-    /**
-     * Growth of the resident set per connection in the first wave, in bytes: a young JVM also touches, for the
-     * first time, the heap pages its garbage and its growing young generation take.
-     */
+    /** Growth of the resident set per connection, in bytes. */
     double rssBytesPerConnection() {
         return (rssKbAfter - rssKbBefore) * BYTES_PER_KIB / connections;
-    }
-
-    /**
-     * Growth of the resident set per connection in the second wave, in bytes: what as many connections cost a
-     * server that has held that many before, its heap grown to what they take.
-     */
-    double secondRssBytesPerConnection() {
-        return (secondRssKbAfter - secondRssKbBefore) * BYTES_PER_KIB / connections;
     }
 
     boolean hasLiveHeap() {

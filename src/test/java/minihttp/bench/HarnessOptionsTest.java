@@ -124,16 +124,14 @@ class HarnessOptionsTest {
 
     @Test
     void idleCostIsTheGrowthPerConnection() {
-        IdleCost jvm = new IdleCost(2000, 100_000, 113_000, 120_000, 126_000, 20_000_000, 26_000_000);
+        IdleCost jvm = new IdleCost(2000, 100_000, 113_000, 20_000_000, 26_000_000);
         assertEquals(13_000 * 1024 / 2000.0, jvm.rssBytesPerConnection(), 1e-9);
-        assertEquals(6_000 * 1024 / 2000.0, jvm.secondRssBytesPerConnection(), 1e-9);
         assertEquals(3000, jvm.liveHeapBytesPerConnection(), 1e-9);
         assertTrue(jvm.hasLiveHeap());
-        IdleCost nginx = new IdleCost(2000, 3000, 5000, 5000, 6000, IdleCost.NOT_A_JVM, IdleCost.NOT_A_JVM);
+        IdleCost nginx = new IdleCost(2000, 3000, 5000, IdleCost.NOT_A_JVM, IdleCost.NOT_A_JVM);
         assertFalse(nginx.hasLiveHeap());
         assertTrue(Double.isNaN(nginx.liveHeapBytesPerConnection()));
         assertEquals(1024, nginx.rssBytesPerConnection(), 1e-9);
-        assertEquals(512, nginx.secondRssBytesPerConnection(), 1e-9);
     }
 
     @Test
