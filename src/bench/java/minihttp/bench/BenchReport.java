@@ -178,9 +178,9 @@ final class BenchReport {
         md.append("\nLatencies, CPU time per request (server process and its children, user + system, over the "
                 + "measured window), of it the JVM runtime's (its threads for garbage collection, the JIT compilers "
                 + "and VM operations) and the kernel's (system time: system calls and the network stack; the rest "
-                + "is the server's own code in user space), req/s per CPU (requests per second of that CPU time: what one fully busy core "
-                + "would serve at this cost) and peak RSS (VmHWM) are medians over rounds; socket errors and non-2xx "
-                + "are totals.\n");
+                + "is the server's own code in user space), req/s per CPU (requests per second of that CPU time: "
+                + "what one fully busy core would serve at this cost) and peak RSS (VmHWM) are medians over rounds; "
+                + "socket errors and non-2xx are totals.\n");
         perRound(md, results, name, "req/s per round", run -> requests(run.wrk().requestsPerSecond()));
         perRound(md, results, name, "CPU µs/req per round (of it GC + JIT / kernel), for same-round ratios",
                 run -> fixed(run.cpuMicrosPerRequest()) + " (" + fixed(run.runtimeMicrosPerRequest()) + " / "
