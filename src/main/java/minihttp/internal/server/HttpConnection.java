@@ -86,8 +86,6 @@ public final class HttpConnection {
     private final AutoRead reads;
     /** The last batch with responses: a graceful shutdown makes its last response say {@code Connection: close}. */
     private Batch lastBatchWithResponses;
-    /** A batch sent whole (or a read's without output), for the next read: one batch per connection, not per read. */
-    private Batch spareBatch;
     /** A deadline passed with a request unfinished: it is answered with 408 after the pending responses. */
     private boolean owesRequestTimeout;
     /** The output encoded by the reads so far, in bytes; event loop. */
@@ -180,8 +178,7 @@ public final class HttpConnection {
         int bytes = in.readableBytes();
         decodeMoreSent = false;
         int inputBytes = in == WriteGate.DECODE_MORE ? OUTPUT_BUDGET : bytes;
-        Batch batch = spareBatch != null ? spareBatch.reuse(inputBytes) : new Batch(alloc, inputBytes);
-        spareBatch = null;
+        Batch batch = Batch.forRead(alloc, inputBytes);
         decoder.feed(in);
         if (listener != null) {
             dispatcher.readStarted(System.nanoTime());
@@ -203,7 +200,7 @@ public final class HttpConnection {
         }
         afterRead(batch, bytes);
         if (batch.isEmpty()) {
-            spareBatch = batch; // handle drops it: the read brought only body bytes
+            batch.recycle(); // handle drops it: the read brought only body bytes
         }
         return batch;
     }
@@ -236,12 +233,12 @@ public final class HttpConnection {
         if (!batch.hasPending() && connection.channel().eventLoop().inEventLoop()) {
             // Sent whole, where a shutdown could not have seen it half sent: there is no response left in it to
             // make close, an idle connection need not keep it, and unless it waited for a response (then its
-            // subscriber still finishes after this), the next read can have it.
+            // subscriber still finishes after this), the thread's next read can have it.
             if (batch == lastBatchWithResponses) {
                 lastBatchWithResponses = null;
             }
             if (batch.reusable()) {
-                spareBatch = batch;
+                batch.recycle();
             }
         }
         return output;

@@ -2,11 +2,14 @@ package minihttp.internal.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -218,14 +221,19 @@ class BatchTest {
     }
 
     @Test
-    void aBatchSentWholeServesTheNextReadWithNothingOfTheLastOne() {
+    void aBatchSentWholeServesTheThreadsNextReadWithNothingOfTheLastOne() {
         Batch batch = new Batch(ALLOC, input.readableBytes());
         batch.addReady(text("first"), ConnectionHeader.NONE);
         assertFalse(batch.reusable(), "its output is not taken yet");
         assertBodies(output(batch), "first");
         assertTrue(batch.reusable());
 
-        Batch next = batch.reuse(input.readableBytes());
+        batch.recycle();
+        assertNotSame(batch, Batch.forRead(new UnpooledByteBufAllocator(false), 0),
+                "a server of another allocator sharing the thread gets a batch of its own");
+        Batch next = Batch.forRead(ALLOC, input.readableBytes());
+        assertSame(batch, next, "the thread's spare batch");
+        assertNotSame(batch, Batch.forRead(ALLOC, 0), "taken: the next read of the thread gets another");
         next.makeLastResponseClose(); // a shutdown before the next read's responses: nothing of the last one to close
         assertTrue(next.isEmpty());
         assertEquals(0, next.countOutput());
