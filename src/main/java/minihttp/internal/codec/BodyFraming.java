@@ -23,8 +23,8 @@ final class BodyFraming {
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final int CRLF_LENGTH = 2;
 
-    private final RequestDecoder decoder; // rejects malformed input
-    private final Limits limits;
+    private RequestDecoder decoder; // rejects malformed input: the decoder these parsers serve now
+    private Limits limits;
     private final Window window;
     private final HeadParser head;        // checks trailer field lines
 
@@ -38,6 +38,12 @@ final class BodyFraming {
         this.limits = limits;
         this.window = window;
         this.head = head;
+    }
+
+    /** Serves {@code decoder} from now on (see {@link RequestDecoder.Parsers}). */
+    void bind(RequestDecoder decoder, Limits limits) {
+        this.decoder = decoder;
+        this.limits = limits;
     }
 
     /** Starts framing a body into {@code sink}: {@code length} bytes, or chunked when -1. */

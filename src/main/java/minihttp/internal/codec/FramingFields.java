@@ -21,7 +21,7 @@ final class FramingFields {
     private static final byte[] CONTINUE = Ascii.name("100-continue");
     private static final byte[] CHUNKED = Ascii.name("chunked");
 
-    private final RequestDecoder decoder; // rejects malformed input
+    private RequestDecoder decoder; // rejects malformed input: the decoder these parsers serve now
 
     private long contentLength;
     private boolean transferEncoding;
@@ -36,6 +36,11 @@ final class FramingFields {
     private boolean unmetExpectation; // Expect names something other than 100-continue
 
     FramingFields(RequestDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    /** Serves {@code decoder} from now on (see {@link RequestDecoder.Parsers}). */
+    void bind(RequestDecoder decoder) {
         this.decoder = decoder;
     }
 

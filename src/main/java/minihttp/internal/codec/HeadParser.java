@@ -36,8 +36,8 @@ final class HeadParser {
     private static final byte[] HTTP = Ascii.name("http");
     private static final byte[] HTTPS = Ascii.name("https");
 
-    private final RequestDecoder decoder; // rejects malformed input
-    private final Limits limits;
+    private RequestDecoder decoder; // rejects malformed input: the decoder these parsers serve now
+    private Limits limits;
     private final Window window;
 
     private int leadingEmptyLines; // empty lines taken since the last request line
@@ -51,6 +51,13 @@ final class HeadParser {
         this.limits = limits;
         this.window = window;
         this.framing = new FramingFields(decoder);
+    }
+
+    /** Serves {@code decoder} from now on (see {@link RequestDecoder.Parsers}). */
+    void bind(RequestDecoder decoder, Limits limits) {
+        this.decoder = decoder;
+        this.limits = limits;
+        framing.bind(decoder);
     }
 
     /** Whether empty lines were taken since the last request line: they start no request, but they are input. */

@@ -58,13 +58,45 @@ public final class RequestDecoder {
         }
     };
 
+    /**
+     * The parsers a thread's decoders share between requests, as they do the request object: a decoder takes them
+     * (or makes them) when a read starts, and gives them back when the read ends between requests, with nothing of
+     * a request in them. An idle connection then holds no parser, and at many connections the thread's stay in
+     * cache. A decoder with a request unfinished keeps its own until that request is done.
+     */
+    private static final FastThreadLocal<Parsers[]> SPARE_PARSERS = new FastThreadLocal<>() {
+        @Override
+        protected Parsers[] initialValue() {
+            return new Parsers[1];
+        }
+    };
+
+    /** The parsers of the head and body of one request at a time, in one window. */
+    static final class Parsers {
+        final Window window = new Window();
+        final HeadParser head;
+        final BodyFraming framing;
+
+        Parsers(RequestDecoder decoder, Limits limits) {
+            head = new HeadParser(decoder, limits, window);
+            framing = new BodyFraming(decoder, limits, window, head);
+        }
+
+        void bind(RequestDecoder decoder, Limits limits) {
+            head.bind(decoder, limits);
+            framing.bind(decoder, limits);
+        }
+    }
+
     private final ByteBufAllocator alloc;
     private final Limits limits;
     private final Predicate<Request> streamsBody;
     private final ReadControl readControl;
-    private final Window window = new Window();
-    private final HeadParser head;
-    private final BodyFraming framing;
+    // The parts of this decoder's Parsers, while it has them: from feed to the end of a read between requests.
+    private Parsers parsers;
+    private Window window;
+    private HeadParser head;
+    private BodyFraming framing;
 
     private ByteBuf cumulation; // owned: the start of a request that an earlier read left incomplete
     private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
@@ -100,8 +132,6 @@ public final class RequestDecoder {
         this.limits = limits;
         this.streamsBody = streamsBody;
         this.readControl = readControl;
-        this.head = new HeadParser(this, limits, window);
-        this.framing = new BodyFraming(this, limits, window, head);
     }
 
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
@@ -111,6 +141,9 @@ public final class RequestDecoder {
         } else {
             cumulation.writeBytes(in);
             buf = cumulation;
+        }
+        if (parsers == null) {
+            takeParsers();
         }
         window.begin(buf);
     }
@@ -197,12 +230,18 @@ public final class RequestDecoder {
 
     /** Ends a read: keeps the bytes of an incomplete request, in a buffer of the decoder's own. */
     public void endRead() {
+        if (parsers == null) {
+            return; // no read was fed
+        }
         window.endRead();
         if (returnedBody != null) {
             releaseReturnedBody();
         }
         if (request != null && state == State.REQUEST_LINE) {
             giveBackRequest(); // between requests: nothing of the next one is in it
+        }
+        if (state == State.REQUEST_LINE && !head.skippedEmptyLines()) {
+            giveBackParsers(); // likewise: a partial request line is parsed again from its first byte
         }
         ByteBuf b = buf;
         buf = null;
@@ -259,7 +298,7 @@ public final class RequestDecoder {
      */
     public boolean hasPartialRequest() {
         return state != State.REQUEST_LINE && state != State.FAILED && state != State.ENDED
-                || state == State.REQUEST_LINE && head.skippedEmptyLines()
+                || state == State.REQUEST_LINE && head != null && head.skippedEmptyLines()
                 || cumulation != null && cumulation.isReadable();
     }
 
@@ -288,7 +327,7 @@ public final class RequestDecoder {
         if (returnedBody != null) {
             releaseReturnedBody();
         }
-        BodySink sink = framing.close();
+        BodySink sink = framing == null ? null : framing.close();
         if (sink != null) {
             sink.abandon(new BodyException(status, message));
         }
@@ -296,7 +335,7 @@ public final class RequestDecoder {
 
     /** Whether the body being read is streamed to a service: its request is in the service's hands already. */
     public boolean streamingBody() {
-        return framing.sink() instanceof BodySink.Stream;
+        return framing != null && framing.sink() instanceof BodySink.Stream;
     }
 
     /**
@@ -403,7 +442,7 @@ public final class RequestDecoder {
         state = State.FAILED;
         errorStatus = status;
         errorMessage = message;
-        BodySink sink = framing.close();
+        BodySink sink = framing == null ? null : framing.close();
         if (sink != null) {
             sink.fail(new BodyException(status, message));
             if (sink instanceof BodySink.Stream) {
@@ -428,6 +467,34 @@ public final class RequestDecoder {
         request.reset(); // holds no buffer nor service state while it waits
         SPARE_REQUEST.get()[0] = request;
         request = null;
+    }
+
+    /** For tests: the parsers this decoder holds now, or null between requests. */
+    Parsers parsers() {
+        return parsers;
+    }
+
+    private void takeParsers() {
+        Parsers[] spare = SPARE_PARSERS.get();
+        Parsers p = spare[0];
+        if (p == null) {
+            p = new Parsers(this, limits);
+        } else {
+            spare[0] = null;
+            p.bind(this, limits);
+        }
+        parsers = p;
+        window = p.window;
+        head = p.head;
+        framing = p.framing;
+    }
+
+    private void giveBackParsers() {
+        SPARE_PARSERS.get()[0] = parsers;
+        parsers = null;
+        window = null;
+        head = null;
+        framing = null;
     }
 
     private void releaseReturnedBody() {

@@ -2,9 +2,12 @@ package minihttp.internal.codec;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -16,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import minihttp.server.Limits;
 
 /**
- * The decoders of one thread share one request object between requests (an idle connection holds none): each
- * request still names its own connection's peer, a head split across reads keeps its own object, and a detached
- * request is never handed to another decoder.
+ * The decoders of one thread share one request object and one set of parsers between requests (an idle connection
+ * holds neither): each request still names its own connection's peer, a head, a body or empty lines split across
+ * reads keep their own, and a detached request is never handed to another decoder.
  */
 class SpareRequestTest {
 
@@ -76,6 +79,52 @@ class SpareRequestTest {
         assertEquals("/kept", kept.path());
         assertEquals(ALICE.remote(), kept.remoteAddress());
         keptBytes[0].release();
+    }
+
+    @Test
+    void theParsersPassBetweenConnectionsBetweenRequests() {
+        read(alice, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", request -> assertNotNull(alice.parsers()));
+        RequestDecoder.Parsers alices = lastParsers(alice);
+        assertNull(alice.parsers(), "alice is between requests: her parsers went back to the thread");
+        read(bob, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n", request -> {
+            assertSame(alices, bob.parsers());
+            assertEquals("/b", request.path());
+        });
+    }
+
+    @Test
+    void aChunkedBodySplitAcrossReadsKeepsItsParsersWhileAnotherConnectionDecodes() {
+        read(alice, "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+                request -> assertNull(request));
+        RequestDecoder.Parsers alices = alice.parsers();
+        assertNotNull(alices, "alice is in a body");
+        read(bob, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n", request -> {
+            assertNotSame(alices, bob.parsers());
+            assertEquals("/other", request.path());
+        });
+        read(alice, "lo\r\n0\r\n\r\n", request -> {
+            assertEquals("/up", request.path());
+            assertEquals("hello", request.body().toString(ISO_8859_1));
+        });
+        assertNull(alice.parsers());
+    }
+
+    @Test
+    void emptyLinesBeforeARequestLineAreCountedAcrossReadsAndConnections() {
+        read(alice, "\r\n\r\n\r\n", request -> assertNull(request));
+        assertTrue(alice.hasPartialRequest());
+        assertNotNull(alice.parsers(), "the empty lines taken so far are alice's");
+        read(bob, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n", request -> assertEquals("/b", request.path()));
+        read(alice, "\r\n\r\n", request -> assertNull(request));
+        assertTrue(alice.failed(), "five empty lines in all are more than a request line may follow");
+        assertFalse(bob.failed());
+    }
+
+    /** Decodes one more request with {@code decoder} and returns the parsers it had meanwhile. */
+    private static RequestDecoder.Parsers lastParsers(RequestDecoder decoder) {
+        RequestDecoder.Parsers[] seen = new RequestDecoder.Parsers[1];
+        read(decoder, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n", request -> seen[0] = decoder.parsers());
+        return seen[0];
     }
 
     /**
