@@ -84,17 +84,21 @@ final class HeadParser {
      */
     State requestLine(ByteBuf buf, DecodedRequest r) {
         int from = buf.readerIndex();
+        // Read once, here on the path every request takes: a call on the buffer in a branch rarely taken is
+        // compiled for the buffer class seen there so far, and the leak detector's wrapper of a sampled buffer
+        // reaching it later would send the whole decoder back to be compiled again.
+        int inputEnd = buf.writerIndex();
         int lf = -1;
         if (window.holds(from)) {
             // Within maxRequestLine + 1 bytes, a line that parses is not too long, whichever its line ending.
-            int to = window.index(Math.min(Math.min(buf.writerIndex(), from + limits.maxRequestLine() + 1), window.end));
+            int to = window.index(Math.min(Math.min(inputEnd, from + limits.maxRequestLine() + 1), window.end));
             lf = parseRequestLine(r, window.index(from), to, false);
         }
         if (lf < 0) {
             int known = window.lineFeed(from, limits.maxRequestLine() + CRLF_LENGTH);
             if (known < 0) {
                 // + 1: the CR of a line at the limit may already be here without its LF.
-                if (buf.readableBytes() > limits.maxRequestLine() + 1) {
+                if (inputEnd - from > limits.maxRequestLine() + 1) {
                     decoder.reject(HttpStatus.URI_TOO_LONG, "request line too long");
                 }
                 return null;
@@ -227,12 +231,13 @@ final class HeadParser {
      */
     boolean headerFields(ByteBuf buf, DecodedRequest r) {
         int base = buf.readerIndex();
+        int inputEnd = buf.writerIndex(); // read once, as in requestLine
         int blockEnd = base + headersStart + limits.maxHeaderBytes(); // the block may not reach past this input index
         for (;;) {
             if (window.holds(base + scan)) {
                 byte[] w = window.bytes();
                 int offset = window.toRequestOffset(base);
-                int to = window.index(Math.min(Math.min(buf.writerIndex(), blockEnd), window.end));
+                int to = window.index(Math.min(Math.min(inputEnd, blockEnd), window.end));
                 int start = scan - offset;
                 for (;;) {
                     int colon = Ascii.tokenEnd(w, start, to);
@@ -254,7 +259,7 @@ final class HeadParser {
             int from = base + scan;
             int lf = window.lineFeed(from, blockEnd - from);
             if (lf < 0) {
-                return buf.writerIndex() > blockEnd
+                return inputEnd > blockEnd
                         && decoder.reject(HttpStatus.HEADERS_TOO_LARGE, "header block too large");
             }
             scan = lf + 1 - base;
