@@ -117,7 +117,7 @@ final class Batch {
     }
 
     /**
-     * Whether the batch can serve the connection's next read: its output was taken and no response of it was ever
+     * Whether the batch can serve its thread's next read: its output was taken and no response of it was ever
      * waited for, so no subscriber and no held input refer to it any more. Event loop.
      */
     boolean reusable() {
