@@ -40,7 +40,7 @@ final class BodyFraming {
         this.head = head;
     }
 
-    /** Serves {@code decoder} from now on (see {@link RequestDecoder.Parsers}). */
+    /** Serves {@code decoder} from now on (see {@link Parsers}). */
     void bind(RequestDecoder decoder, Limits limits) {
         this.decoder = decoder;
         this.limits = limits;

@@ -39,7 +39,7 @@ final class FramingFields {
         this.decoder = decoder;
     }
 
-    /** Serves {@code decoder} from now on (see {@link RequestDecoder.Parsers}). */
+    /** Serves {@code decoder} from now on (see {@link Parsers}). */
     void bind(RequestDecoder decoder) {
         this.decoder = decoder;
     }

@@ -53,7 +53,7 @@ final class HeadParser {
         this.framing = new FramingFields(decoder);
     }
 
-    /** Serves {@code decoder} from now on (see {@link RequestDecoder.Parsers}). */
+    /** Serves {@code decoder} from now on (see {@link Parsers}). */
     void bind(RequestDecoder decoder, Limits limits) {
         this.decoder = decoder;
         this.limits = limits;

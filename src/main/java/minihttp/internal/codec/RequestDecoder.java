@@ -2,7 +2,6 @@ package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.function.Predicate;
 import minihttp.http.BodyException;
 import minihttp.http.HttpStatus;
@@ -45,48 +44,6 @@ public final class RequestDecoder {
 
     private static final int MIN_CUMULATION = 256;
     private static final int MIN_AGGREGATE = 1024;
-    /**
-     * The request object a thread's decoders share between requests: a decoder gives its own back here when a read
-     * ends between requests, and takes it (or makes one) when the next read starts one. An idle connection then
-     * holds no request object (a third of a kilobyte with its header offsets), and at many connections the one
-     * being filled stays in cache instead of each connection's being cold at its read.
-     */
-    private static final FastThreadLocal<DecodedRequest[]> SPARE_REQUEST = new FastThreadLocal<>() {
-        @Override
-        protected DecodedRequest[] initialValue() {
-            return new DecodedRequest[1];
-        }
-    };
-
-    /**
-     * The parsers a thread's decoders share between requests, as they do the request object: a decoder takes them
-     * (or makes them) when a read starts, and gives them back when the read ends between requests, with nothing of
-     * a request in them. An idle connection then holds no parser, and at many connections the thread's stay in
-     * cache. A decoder with a request unfinished keeps its own until that request is done.
-     */
-    private static final FastThreadLocal<Parsers[]> SPARE_PARSERS = new FastThreadLocal<>() {
-        @Override
-        protected Parsers[] initialValue() {
-            return new Parsers[1];
-        }
-    };
-
-    /** The parsers of the head and body of one request at a time, in one window. */
-    static final class Parsers {
-        final Window window = new Window();
-        final HeadParser head;
-        final BodyFraming framing;
-
-        Parsers(RequestDecoder decoder, Limits limits) {
-            head = new HeadParser(decoder, limits, window);
-            framing = new BodyFraming(decoder, limits, window, head);
-        }
-
-        void bind(RequestDecoder decoder, Limits limits) {
-            head.bind(decoder, limits);
-            framing.bind(decoder, limits);
-        }
-    }
 
     private final ByteBufAllocator alloc;
     private final Limits limits;
@@ -102,7 +59,7 @@ public final class RequestDecoder {
     private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
     private State state = State.REQUEST_LINE;
     private final Peer peer;
-    private DecodedRequest request; // null between requests: see SPARE_REQUEST
+    private DecodedRequest request; // null between requests: see DecodedRequest.take
     private ByteBuf returnedBody;    // owned: the aggregate of the request last returned, released on the next call
     private boolean continueNeeded;  // a 100 Continue is due for the request whose body is awaited
     private boolean closeAfterBody;  // the streamed request ends the connection: decode nothing after its body
@@ -161,7 +118,7 @@ public final class RequestDecoder {
             return null;
         }
         if (request == null) {
-            request = takeSpareRequest();
+            request = DecodedRequest.take(peer); // the thread's: see DecodedRequest.giveBack
         }
         for (;;) {
             State next;
@@ -238,7 +195,8 @@ public final class RequestDecoder {
             releaseReturnedBody();
         }
         if (request != null && state == State.REQUEST_LINE) {
-            giveBackRequest(); // between requests: nothing of the next one is in it
+            request.giveBack(); // between requests: nothing of the next one is in it
+            request = null;
         }
         if (state == State.REQUEST_LINE && !head.skippedEmptyLines()) {
             giveBackParsers(); // likewise: a partial request line is parsed again from its first byte
@@ -452,45 +410,20 @@ public final class RequestDecoder {
         return false;
     }
 
-    private DecodedRequest takeSpareRequest() {
-        DecodedRequest[] spare = SPARE_REQUEST.get();
-        DecodedRequest r = spare[0];
-        if (r == null) {
-            return new DecodedRequest(peer);
-        }
-        spare[0] = null;
-        r.peer = peer;
-        return r;
-    }
-
-    private void giveBackRequest() {
-        request.reset(); // holds no buffer nor service state while it waits
-        SPARE_REQUEST.get()[0] = request;
-        request = null;
-    }
-
     /** For tests: the parsers this decoder holds now, or null between requests. */
     Parsers parsers() {
         return parsers;
     }
 
     private void takeParsers() {
-        Parsers[] spare = SPARE_PARSERS.get();
-        Parsers p = spare[0];
-        if (p == null) {
-            p = new Parsers(this, limits);
-        } else {
-            spare[0] = null;
-            p.bind(this, limits);
-        }
-        parsers = p;
-        window = p.window;
-        head = p.head;
-        framing = p.framing;
+        parsers = Parsers.take(this, limits);
+        window = parsers.window;
+        head = parsers.head;
+        framing = parsers.framing;
     }
 
     private void giveBackParsers() {
-        SPARE_PARSERS.get()[0] = parsers;
+        parsers.giveBack();
         parsers = null;
         window = null;
         head = null;

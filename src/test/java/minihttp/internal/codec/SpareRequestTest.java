@@ -84,7 +84,7 @@ class SpareRequestTest {
     @Test
     void theParsersPassBetweenConnectionsBetweenRequests() {
         read(alice, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n", request -> assertNotNull(alice.parsers()));
-        RequestDecoder.Parsers alices = lastParsers(alice);
+        Parsers alices = lastParsers(alice);
         assertNull(alice.parsers(), "alice is between requests: her parsers went back to the thread");
         read(bob, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n", request -> {
             assertSame(alices, bob.parsers());
@@ -96,7 +96,7 @@ class SpareRequestTest {
     void aChunkedBodySplitAcrossReadsKeepsItsParsersWhileAnotherConnectionDecodes() {
         read(alice, "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
                 request -> assertNull(request));
-        RequestDecoder.Parsers alices = alice.parsers();
+        Parsers alices = alice.parsers();
         assertNotNull(alices, "alice is in a body");
         read(bob, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n", request -> {
             assertNotSame(alices, bob.parsers());
@@ -121,8 +121,8 @@ class SpareRequestTest {
     }
 
     /** Decodes one more request with {@code decoder} and returns the parsers it had meanwhile. */
-    private static RequestDecoder.Parsers lastParsers(RequestDecoder decoder) {
-        RequestDecoder.Parsers[] seen = new RequestDecoder.Parsers[1];
+    private static Parsers lastParsers(RequestDecoder decoder) {
+        Parsers[] seen = new Parsers[1];
         read(decoder, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n", request -> seen[0] = decoder.parsers());
         return seen[0];
     }
