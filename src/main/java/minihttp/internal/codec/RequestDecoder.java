@@ -49,11 +49,7 @@ public final class RequestDecoder {
     private final Limits limits;
     private final Predicate<Request> streamsBody;
     private final ReadControl readControl;
-    // The parts of this decoder's Parsers, while it has them: from feed to the end of a read between requests.
-    private Parsers parsers;
-    private Window window;
-    private HeadParser head;
-    private BodyFraming framing;
+    private Parsers parsers; // the thread's, held from feed to the end of a read between requests; else null
 
     private ByteBuf cumulation; // owned: the start of a request that an earlier read left incomplete
     private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
@@ -100,9 +96,9 @@ public final class RequestDecoder {
             buf = cumulation;
         }
         if (parsers == null) {
-            takeParsers();
+            parsers = Parsers.take(this, limits);
         }
-        window.begin(buf);
+        parsers.window.begin(buf);
     }
 
     /**
@@ -123,9 +119,9 @@ public final class RequestDecoder {
         for (;;) {
             State next;
             switch (state) {
-                case REQUEST_LINE -> next = head.requestLine(buf, request);
+                case REQUEST_LINE -> next = parsers.head.requestLine(buf, request);
                 case HEADERS -> {
-                    if (!head.headerFields(buf, request)) {
+                    if (!parsers.head.headerFields(buf, request)) {
                         return null;
                     }
                     next = startBody();
@@ -135,25 +131,25 @@ public final class RequestDecoder {
                     }
                 }
                 case BODY -> {
-                    if (framing.sink() == null) {
+                    if (parsers.framing.sink() == null) {
                         return fixedBody();
                     }
-                    next = framing.fixedLength(buf);
-                    continueNeeded &= !framing.started();
+                    next = parsers.framing.fixedLength(buf);
+                    continueNeeded &= !parsers.framing.started();
                 }
                 case CHUNK_SIZE -> {
-                    next = framing.chunkSize(buf);
-                    continueNeeded &= !framing.started();
+                    next = parsers.framing.chunkSize(buf);
+                    continueNeeded &= !parsers.framing.started();
                 }
-                case CHUNK_DATA -> next = framing.chunkData(buf);
-                case CHUNK_END -> next = framing.chunkEnd(buf);
-                case TRAILERS -> next = framing.trailerLine(buf);
+                case CHUNK_DATA -> next = parsers.framing.chunkData(buf);
+                case CHUNK_END -> next = parsers.framing.chunkEnd(buf);
+                case TRAILERS -> next = parsers.framing.trailerLine(buf);
                 default -> next = null; // ENDED, FAILED
             }
             if (next == null) {
                 return null;
             }
-            if (next == State.REQUEST_LINE && framing.sink() != null) {
+            if (next == State.REQUEST_LINE && parsers.framing.sink() != null) {
                 DecodedRequest complete = endBody();
                 if (complete != null) {
                     return complete; // an aggregated chunked request
@@ -190,7 +186,7 @@ public final class RequestDecoder {
         if (parsers == null) {
             return; // no read was fed
         }
-        window.endRead();
+        parsers.window.endRead();
         if (returnedBody != null) {
             releaseReturnedBody();
         }
@@ -198,8 +194,9 @@ public final class RequestDecoder {
             request.giveBack(); // between requests: nothing of the next one is in it
             request = null;
         }
-        if (state == State.REQUEST_LINE && !head.skippedEmptyLines()) {
-            giveBackParsers(); // likewise: a partial request line is parsed again from its first byte
+        if (state == State.REQUEST_LINE && !parsers.head.skippedEmptyLines()) {
+            parsers.giveBack(); // likewise: a partial request line is parsed again from its first byte
+            parsers = null;
         }
         ByteBuf b = buf;
         buf = null;
@@ -256,7 +253,7 @@ public final class RequestDecoder {
      */
     public boolean hasPartialRequest() {
         return state != State.REQUEST_LINE && state != State.FAILED && state != State.ENDED
-                || state == State.REQUEST_LINE && head != null && head.skippedEmptyLines()
+                || state == State.REQUEST_LINE && parsers != null && parsers.head.skippedEmptyLines()
                 || cumulation != null && cumulation.isReadable();
     }
 
@@ -285,7 +282,7 @@ public final class RequestDecoder {
         if (returnedBody != null) {
             releaseReturnedBody();
         }
-        BodySink sink = framing == null ? null : framing.close();
+        BodySink sink = parsers == null ? null : parsers.framing.close();
         if (sink != null) {
             sink.abandon(new BodyException(status, message));
         }
@@ -293,7 +290,7 @@ public final class RequestDecoder {
 
     /** Whether the body being read is streamed to a service: its request is in the service's hands already. */
     public boolean streamingBody() {
-        return framing != null && framing.sink() instanceof BodySink.Stream;
+        return parsers != null && parsers.framing.sink() instanceof BodySink.Stream;
     }
 
     /**
@@ -304,7 +301,7 @@ public final class RequestDecoder {
     private State startBody() {
         DecodedRequest r = request;
         int headLength = r.bodyStart;
-        if (head.chunked()) {
+        if (parsers.head.chunked()) {
             r.chunked = true;
             r.contentLength = -1;
             BodySink sink = streams(r, headLength);
@@ -315,10 +312,10 @@ public final class RequestDecoder {
             }
             buf.readerIndex(buf.readerIndex() + headLength);
             continueNeeded = r.expectContinue && !buf.isReadable();
-            framing.open(sink, -1);
+            parsers.framing.open(sink, -1);
             return State.CHUNK_SIZE;
         }
-        long contentLength = head.contentLength();
+        long contentLength = parsers.head.contentLength();
         if (contentLength <= 0) {
             r.bodyLength = 0;
             return State.BODY;
@@ -327,7 +324,7 @@ public final class RequestDecoder {
         BodySink sink = streams(r, headLength);
         if (sink != null) {
             buf.readerIndex(buf.readerIndex() + headLength);
-            framing.open(sink, contentLength);
+            parsers.framing.open(sink, contentLength);
             return State.BODY;
         }
         if (contentLength > limits.maxBody()) {
@@ -374,7 +371,7 @@ public final class RequestDecoder {
      * closes the connection); an aggregate becomes the bytes of its request, which is returned.
      */
     private DecodedRequest endBody() {
-        BodySink sink = framing.close();
+        BodySink sink = parsers.framing.close();
         if (sink instanceof BodySink.Stream streamed) {
             streamed.stream.complete();
             state = closeAfterBody ? State.ENDED : State.REQUEST_LINE;
@@ -400,7 +397,7 @@ public final class RequestDecoder {
         state = State.FAILED;
         errorStatus = status;
         errorMessage = message;
-        BodySink sink = framing == null ? null : framing.close();
+        BodySink sink = parsers == null ? null : parsers.framing.close();
         if (sink != null) {
             sink.fail(new BodyException(status, message));
             if (sink instanceof BodySink.Stream) {
@@ -413,21 +410,6 @@ public final class RequestDecoder {
     /** For tests: the parsers this decoder holds now, or null between requests. */
     Parsers parsers() {
         return parsers;
-    }
-
-    private void takeParsers() {
-        parsers = Parsers.take(this, limits);
-        window = parsers.window;
-        head = parsers.head;
-        framing = parsers.framing;
-    }
-
-    private void giveBackParsers() {
-        parsers.giveBack();
-        parsers = null;
-        window = null;
-        head = null;
-        framing = null;
     }
 
     private void releaseReturnedBody() {
