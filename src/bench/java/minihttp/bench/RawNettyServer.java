@@ -15,13 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import minihttp.app.Work;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.server.NettyTransport;
 import minihttp.server.Tls;
 import minihttp.server.Transport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** Plaintext server on bare Netty, no Reactor: the baseline that the benchmark compares minihttp with. */
 @Command(name = "raw-netty", mixinStandardHelpOptions = true,

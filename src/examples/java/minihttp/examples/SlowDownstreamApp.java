@@ -2,7 +2,6 @@ package minihttp.examples;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import reactor.core.publisher.Mono;
 import minihttp.http.HttpStatus;
 import minihttp.http.Request;
 import minihttp.http.Response;
@@ -10,6 +9,7 @@ import minihttp.server.HttpServer;
 import minihttp.server.RunningServer;
 import minihttp.service.Router;
 import minihttp.service.Service;
+import reactor.core.publisher.Mono;
 
 /**
  * A JSON service in front of a slow downstream call: {@code GET /users?id=7} asks the downstream (here a

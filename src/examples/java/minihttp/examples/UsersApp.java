@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import minihttp.http.HttpStatus;
 import minihttp.http.Request;
 import minihttp.http.Response;
@@ -16,6 +14,8 @@ import minihttp.server.RunningServer;
 import minihttp.service.Filter;
 import minihttp.service.Router;
 import minihttp.service.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * A small REST service: {@code GET /users/{id}} and {@code POST /users} (JSON in and out, the name taken from a

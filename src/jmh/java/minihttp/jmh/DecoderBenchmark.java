@@ -3,6 +3,9 @@ package minihttp.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
+import minihttp.http.Request;
+import minihttp.internal.codec.RequestDecoder;
+import minihttp.server.Limits;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,9 +21,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import minihttp.http.Request;
-import minihttp.internal.codec.RequestDecoder;
-import minihttp.server.Limits;
 
 /** {@link RequestDecoder}: feed one read of 16 pipelined requests, poll them all, end the read; ns per request. */
 @BenchmarkMode(Mode.AverageTime)

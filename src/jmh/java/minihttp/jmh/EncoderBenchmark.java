@@ -3,6 +3,10 @@ package minihttp.jmh;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
+import minihttp.http.HttpStatus;
+import minihttp.http.Response;
+import minihttp.internal.codec.DateCache;
+import minihttp.internal.codec.ResponseEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,10 +21,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import minihttp.http.HttpStatus;
-import minihttp.http.Response;
-import minihttp.internal.codec.ResponseEncoder;
-import minihttp.internal.codec.DateCache;
 
 /**
  * {@link ResponseEncoder#encode}: the 16 responses of one pipelined read into one output buffer, ns per

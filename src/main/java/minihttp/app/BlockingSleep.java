@@ -1,8 +1,8 @@
 package minihttp.app;
 
 import minihttp.http.HttpStatus;
-import minihttp.http.Response;
 import minihttp.http.Request;
+import minihttp.http.Response;
 import minihttp.service.Service;
 
 /** {@code GET /blocking?ms=N}: plain blocking Java (a sleep) served through {@code Service.blocking}. */

@@ -4,14 +4,14 @@ import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import minihttp.http.HttpStatus;
 import minihttp.http.Method;
-import minihttp.http.Response;
 import minihttp.http.Request;
-import minihttp.service.Service;
+import minihttp.http.Response;
 import minihttp.service.Router;
+import minihttp.service.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The demo application served by {@link Main}: TechEmpower plaintext and JSON, the endpoints of HTTP/1.1

@@ -1,8 +1,8 @@
 package minihttp.app;
 
 import minihttp.http.HttpStatus;
-import minihttp.http.Response;
 import minihttp.http.Request;
+import minihttp.http.Response;
 
 /**
  * {@code GET /work?us=N}: N microseconds of CPU on the event loop, a busy loop of hashing. A teaching route: while it

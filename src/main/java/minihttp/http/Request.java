@@ -3,8 +3,8 @@ package minihttp.http;
 import io.netty.buffer.ByteBuf;
 import java.net.SocketAddress;
 import java.nio.charset.Charset;
-import reactor.core.publisher.Flux;
 import minihttp.service.Service;
+import reactor.core.publisher.Flux;
 
 /**
  * An HTTP request as a service sees it: the request line, the header fields and the body.

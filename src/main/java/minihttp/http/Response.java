@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
 import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.HeaderFields;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 
 /**
  * An HTTP response: a status, header fields and a body of bytes, a String, a ByteBuf, or a stream of them.

@@ -6,11 +6,11 @@ import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import minihttp.http.Method;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import minihttp.http.Method;
 
 /**
  * Micrometer's HTTP server metrics, under the names its conventions use: the timer {@code http.server.requests}

@@ -1,10 +1,10 @@
 package minihttp.service;
 
 import java.util.function.Function;
-import reactor.core.publisher.Mono;
-import minihttp.http.Response;
 import minihttp.http.Request;
+import minihttp.http.Response;
 import minihttp.internal.server.Blocking;
+import reactor.core.publisher.Mono;
 
 /**
  * A request in, a {@code Mono} of a response out: the one abstraction the server is built around.

@@ -4,19 +4,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import minihttp.http.BodyException;
 import minihttp.http.Method;
 import minihttp.http.Request;
 import minihttp.http.Response;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.EncodedResponse;
-import minihttp.internal.server.ErrorResponses;
 import minihttp.internal.codec.ResponseEncoder;
-import minihttp.internal.codec.ResponseFraming;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
+import minihttp.internal.codec.ResponseFraming;
+import minihttp.internal.server.ErrorResponses;
 import minihttp.service.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Runs a {@link Service} (a {@link minihttp.service.Router} too) on a {@link TestRequest} and returns its response

@@ -13,15 +13,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import minihttp.server.HttpServer;
+import minihttp.server.Listeners;
+import minihttp.server.Pipeline;
+import minihttp.server.RunningServer;
+import minihttp.server.Timeouts;
+import minihttp.server.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
-import minihttp.server.Listeners;
-import minihttp.server.HttpServer;
-import minihttp.server.RunningServer;
-import minihttp.server.Pipeline;
-import minihttp.server.Timeouts;
-import minihttp.server.Transport;
 
 /** The command line: every flag is documented, parsed into the server it describes, and bad combinations fail. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

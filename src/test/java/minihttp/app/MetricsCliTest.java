@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
-import minihttp.server.HttpServer;
 import minihttp.server.RunningServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import minihttp.server.HttpServer;
 import minihttp.server.RunningServer;
 
 /** A real client over a socket on 127.0.0.1: the JDK's HttpClient, every call bounded in time. */

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import reactor.test.StepVerifier;
-import minihttp.server.HttpServer;
 import minihttp.server.RunningServer;
 import minihttp.service.Service;
 import minihttp.testing.ServiceTester;
 import minihttp.testing.TestRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import reactor.test.StepVerifier;
 
 /** The JSON service with a slow downstream: 200 within the budget, 504 past it; in virtual time and over a socket. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

@@ -10,14 +10,14 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import minihttp.http.Response;
+import minihttp.internal.server.Blocking;
+import minihttp.service.Router;
+import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import minihttp.http.Response;
-import minihttp.service.Service;
-import minihttp.service.Router;
-import minihttp.internal.server.Blocking;
 
 /**
  * {@link Service#blocking}: plain blocking code runs off the event loop (virtual threads on JDK 21+, Reactor's

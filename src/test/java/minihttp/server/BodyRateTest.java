@@ -6,21 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import minihttp.http.Request;
+import minihttp.http.Response;
+import minihttp.service.Router;
+import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
-import minihttp.http.Response;
-import minihttp.http.Request;
-import minihttp.service.Service;
-import minihttp.service.Router;
 
 /**
  * The minimum body rate ({@link Timeouts#minBodyRate()}), over real sockets on 127.0.0.1: a body trickled slower

@@ -31,16 +31,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import minihttp.http.Method;
+import minihttp.http.Request;
+import minihttp.http.Response;
+import minihttp.service.Router;
+import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
-import minihttp.http.Method;
-import minihttp.http.Response;
-import minihttp.http.Request;
-import minihttp.service.Service;
-import minihttp.service.Router;
 
 /**
  * End-to-end tests over real sockets on 127.0.0.1: a real server, raw clients that write exact bytes, and the

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.channel.Channel;
 import io.netty.util.ResourceLeakDetector;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -20,14 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import minihttp.http.Response;
+import minihttp.internal.server.Drain;
+import minihttp.internal.server.HttpConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import minihttp.http.Response;
-import minihttp.internal.server.HttpConnection;
 import reactor.core.publisher.Mono;
-import minihttp.internal.server.Drain;
 
 /**
  * Many clients that pipeline requests in blocks of a thousand on a socket with a small receive buffer and never

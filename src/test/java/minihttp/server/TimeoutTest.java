@@ -23,15 +23,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import minihttp.http.Request;
+import minihttp.http.Response;
+import minihttp.service.Router;
+import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import minihttp.http.Response;
-import minihttp.http.Request;
-import minihttp.service.Service;
-import minihttp.service.Router;
 
 /**
  * The idle, header and body timeouts, over real sockets on 127.0.0.1: each test starts a server with short

@@ -38,6 +38,10 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import minihttp.http.Response;
+import minihttp.internal.server.LocalhostCertificate;
+import minihttp.service.Router;
+import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,10 +50,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
-import minihttp.http.Response;
-import minihttp.internal.server.LocalhostCertificate;
-import minihttp.service.Service;
-import minihttp.service.Router;
 
 /**
  * HTTPS end to end, on every TLS engine (and, for pipelining, every transport) available here: real clients

@@ -17,6 +17,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import minihttp.http.Response;
+import minihttp.internal.server.NettyTransport;
+import minihttp.service.Router;
+import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,10 +28,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
-import minihttp.http.Response;
-import minihttp.internal.server.NettyTransport;
-import minihttp.service.Service;
-import minihttp.service.Router;
 
 /**
  * The server end to end on every transport available here (io_uring, epoll, nio), in each threading model:

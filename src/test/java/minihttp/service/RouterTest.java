@@ -2,13 +2,13 @@ package minihttp.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import reactor.core.publisher.Mono;
 import minihttp.http.Method;
 import minihttp.http.Response;
 import minihttp.testing.ServiceTester;
 import minihttp.testing.TestRequest;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.core.publisher.Mono;
 
 /** Routing by path then method: the matched service, 404, and 405 with Allow. */
 class RouterTest {

@@ -14,9 +14,6 @@ import io.netty.util.IllegalReferenceCountException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-import reactor.test.StepVerifier;
 import minihttp.http.HttpStatus;
 import minihttp.http.Method;
 import minihttp.http.Request;
@@ -25,6 +22,9 @@ import minihttp.internal.codec.DecodedRequest;
 import minihttp.server.Limits;
 import minihttp.service.Router;
 import minihttp.service.Service;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 /** The testing kit: requests decoded by the server's decoder, responses parsed from its encoder's bytes, no leaks. */
 class ServiceTesterTest {

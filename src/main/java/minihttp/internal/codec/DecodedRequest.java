@@ -5,9 +5,9 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import reactor.core.publisher.Flux;
 import minihttp.http.Method;
 import minihttp.http.Request;
+import reactor.core.publisher.Flux;
 
 /**
  * The {@link Request} the decoder fills: a view of offsets into the received bytes, nothing copied. Strings are

@@ -3,9 +3,9 @@ package minihttp.internal.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import org.reactivestreams.Publisher;
 import minihttp.http.HttpStatus;
 import minihttp.http.Response;
+import org.reactivestreams.Publisher;
 
 /**
  * The {@link Response} every factory builds: its status line and headers are encoded to bytes once, when it is

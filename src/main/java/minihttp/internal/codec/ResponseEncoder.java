@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import minihttp.http.Response;
 import minihttp.http.Request;
+import minihttp.http.Response;
 
 /** Writes responses into an output buffer: the precomputed head, the {@code Date} value, the precomputed tail. */
 public final class ResponseEncoder {

@@ -3,18 +3,18 @@ package minihttp.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.charset.StandardCharsets;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.http.Response;
-import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.internal.codec.EncodedResponse;
+import minihttp.internal.codec.ResponseEncoder;
+import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.internal.codec.ResponseFraming;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The responses to the requests of one read, in request order, encoded into one pooled output buffer.

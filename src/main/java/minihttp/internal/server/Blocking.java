@@ -7,13 +7,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import minihttp.http.Request;
+import minihttp.http.Response;
+import minihttp.internal.codec.DecodedRequest;
+import minihttp.service.Service;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import minihttp.http.Response;
-import minihttp.http.Request;
-import minihttp.internal.codec.DecodedRequest;
-import minihttp.service.Service;
 
 /**
  * Where {@link Service#blocking} runs plain synchronous code: a virtual thread per call on JDK 21+, Reactor's

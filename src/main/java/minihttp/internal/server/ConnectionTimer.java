@@ -3,9 +3,9 @@ package minihttp.internal.server;
 import io.netty.channel.Channel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import minihttp.server.Timeouts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import minihttp.server.Timeouts;
 
 /**
  * The deadlines of one connection ({@link Timeouts}), kept as one entry of its event loop's {@link TimerWheel}.

@@ -4,7 +4,6 @@ import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import reactor.core.publisher.Mono;
 import minihttp.http.HttpStatus;
 import minihttp.http.Method;
 import minihttp.http.Request;
@@ -15,6 +14,7 @@ import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.observe.Exchange;
 import minihttp.observe.HttpListener;
 import minihttp.service.Service;
+import reactor.core.publisher.Mono;
 
 /**
  * Decides what each request of a connection gets, and adds it to the read's {@link Batch}: the service's response,

@@ -1,7 +1,7 @@
 package minihttp.internal.server;
 
-import io.netty.channel.Channel;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import minihttp.server.HttpServer;
+import minihttp.server.Tls;
+import minihttp.server.Transport;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +24,6 @@ import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
-import minihttp.server.HttpServer;
-import minihttp.server.Tls;
-import minihttp.server.Transport;
 
 /**
  * The event loops and listening sockets of a bound server: a {@code TcpServer} per port (or per loop and port with

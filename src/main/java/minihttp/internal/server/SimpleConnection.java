@@ -4,11 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.netty.NettyInbound;
-import reactor.netty.NettyOutbound;
 import minihttp.http.Response;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.DecodedRequest;
@@ -18,6 +13,11 @@ import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.server.Limits;
 import minihttp.service.Service;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.NettyInbound;
+import reactor.netty.NettyOutbound;
 
 /**
  * The study pipeline ({@code --pipeline simple}): the obvious composition, for reading and for measuring what the

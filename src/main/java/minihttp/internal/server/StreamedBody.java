@@ -3,13 +3,13 @@ package minihttp.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
+import minihttp.internal.codec.EncodedResponse;
+import minihttp.internal.codec.ResponseEncoder;
+import minihttp.internal.codec.ResponseFraming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import minihttp.internal.codec.EncodedResponse;
-import minihttp.internal.codec.ResponseEncoder;
-import minihttp.internal.codec.ResponseFraming;
 
 /**
  * The body of a streamed response, framed for its connection ({@link ResponseFraming}); {@link Batch} sends it,

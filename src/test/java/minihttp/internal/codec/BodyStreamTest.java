@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import minihttp.server.Limits;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.BaseSubscriber;
-import minihttp.server.Limits;
 
 /** A streamed body's backpressure reaches the reads, and each piece is released once delivered. */
 class BodyStreamTest {

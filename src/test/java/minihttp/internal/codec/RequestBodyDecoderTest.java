@@ -15,13 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import minihttp.http.Request;
+import minihttp.server.Limits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
-import minihttp.http.Request;
-import minihttp.server.Limits;
 
 /**
  * Request bodies in the decoder: Content-Length and chunked, aggregated and streamed, split at every byte and

@@ -11,14 +11,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import minihttp.http.Method;
+import minihttp.http.Request;
+import minihttp.server.Limits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
-import minihttp.http.Method;
-import minihttp.http.Request;
-import minihttp.server.Limits;
 
 /** The decoder over reads split at every byte, pipelined batches, partial heads and malformed input. */
 class RequestDecoderTest {

@@ -1,22 +1,22 @@
 package minihttp.internal.codec;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static minihttp.internal.codec.ResponseEncoder.ConnectionHeader.CLOSE;
+import static minihttp.internal.codec.ResponseEncoder.ConnectionHeader.KEEP_ALIVE;
+import static minihttp.internal.codec.ResponseEncoder.ConnectionHeader.NONE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static minihttp.internal.codec.ResponseEncoder.ConnectionHeader.CLOSE;
-import static minihttp.internal.codec.ResponseEncoder.ConnectionHeader.KEEP_ALIVE;
-import static minihttp.internal.codec.ResponseEncoder.ConnectionHeader.NONE;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import org.junit.jupiter.api.Test;
 import minihttp.http.HttpStatus;
-import minihttp.http.Response;
 import minihttp.http.Request;
+import minihttp.http.Response;
+import org.junit.jupiter.api.Test;
 
 /** The bytes the encoder writes, the Date cache, and the header checks of the response builder. */
 class ResponseEncoderTest {

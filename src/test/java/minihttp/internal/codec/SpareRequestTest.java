@@ -13,10 +13,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
+import minihttp.server.Limits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import minihttp.server.Limits;
 
 /**
  * The decoders of one thread share one request object and one set of parsers between requests (an idle connection

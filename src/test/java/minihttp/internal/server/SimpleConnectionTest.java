@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import minihttp.http.Response;
+import minihttp.server.Limits;
+import minihttp.service.Service;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
-import minihttp.http.Response;
-import minihttp.server.Limits;
-import minihttp.service.Service;
 
 /**
  * The simple pipeline as a function from reads to encoded responses, without sockets: reads are lent as
