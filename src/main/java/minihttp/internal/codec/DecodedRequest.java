@@ -1,7 +1,6 @@
 package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +22,7 @@ public final class DecodedRequest implements Request {
      * request object (a third of a kilobyte with its header offsets), and at many connections the one being filled
      * stays in cache instead of each connection's being cold at its read.
      */
-    private static final FastThreadLocal<DecodedRequest[]> SPARE = new FastThreadLocal<>() {
-        @Override
-        protected DecodedRequest[] initialValue() {
-            return new DecodedRequest[1];
-        }
-    };
+    private static final ThreadSpare<DecodedRequest> SPARE = new ThreadSpare<>();
 
     // All offsets are relative to `start`, the request's first byte in `buf`, because the decoder records
     // them before the request is complete, when its bytes may still move to another buffer.
@@ -68,12 +62,10 @@ public final class DecodedRequest implements Request {
 
     /** The thread's spare request object, now from {@code peer}, or a new one (see {@link #SPARE}). */
     static DecodedRequest take(Peer peer) {
-        DecodedRequest[] spare = SPARE.get();
-        DecodedRequest r = spare[0];
+        DecodedRequest r = SPARE.take();
         if (r == null) {
             return new DecodedRequest(peer);
         }
-        spare[0] = null;
         r.peer = peer;
         return r;
     }
@@ -81,7 +73,7 @@ public final class DecodedRequest implements Request {
     /** Gives this object to its thread's next decoder, reset: it holds no buffer nor service state while it waits. */
     void giveBack() {
         reset();
-        SPARE.get()[0] = this;
+        SPARE.giveBack(this);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package minihttp.internal.codec;
 
-import io.netty.util.concurrent.FastThreadLocal;
 import minihttp.server.Limits;
 
 /**
@@ -12,12 +11,7 @@ import minihttp.server.Limits;
  */
 final class Parsers {
 
-    private static final FastThreadLocal<Parsers[]> SPARE = new FastThreadLocal<>() {
-        @Override
-        protected Parsers[] initialValue() {
-            return new Parsers[1];
-        }
-    };
+    private static final ThreadSpare<Parsers> SPARE = new ThreadSpare<>();
 
     final Window window = new Window();
     final HeadParser head;
@@ -30,12 +24,10 @@ final class Parsers {
 
     /** The thread's spare parsers, now serving {@code decoder} under {@code limits}, or new ones. */
     static Parsers take(RequestDecoder decoder, Limits limits) {
-        Parsers[] spare = SPARE.get();
-        Parsers parsers = spare[0];
+        Parsers parsers = SPARE.take();
         if (parsers == null) {
             return new Parsers(decoder, limits);
         }
-        spare[0] = null;
         parsers.head.bind(decoder, limits);
         parsers.framing.bind(decoder, limits);
         return parsers;
@@ -43,6 +35,6 @@ final class Parsers {
 
     /** Gives these parsers to the thread's next decoder; the caller holds nothing of a request in them. */
     void giveBack() {
-        SPARE.get()[0] = this;
+        SPARE.giveBack(this);
     }
 }

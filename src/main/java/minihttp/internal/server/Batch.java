@@ -2,7 +2,6 @@ package minihttp.internal.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +12,7 @@ import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.internal.codec.ResponseFraming;
+import minihttp.internal.codec.ThreadSpare;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -41,12 +41,7 @@ final class Batch {
      * returns. An idle connection then holds no batch, and at many connections the one being filled stays in
      * cache instead of each connection's being cold at its read (as the decoder's request object does).
      */
-    private static final FastThreadLocal<Batch[]> SPARE = new FastThreadLocal<>() {
-        @Override
-        protected Batch[] initialValue() {
-            return new Batch[1];
-        }
-    };
+    private static final ThreadSpare<Batch> SPARE = new ThreadSpare<>();
 
     private final ByteBufAllocator alloc;
     private int outputCapacity;
@@ -102,18 +97,20 @@ final class Batch {
 
     /** A batch for a read of {@code inputBytes}: the thread's spare one if it has one of this allocator. Event loop. */
     static Batch forRead(ByteBufAllocator alloc, int inputBytes) {
-        Batch[] spare = SPARE.get();
-        Batch batch = spare[0];
-        if (batch == null || batch.alloc != alloc) { // another server's loop may share the thread
+        Batch batch = SPARE.take();
+        if (batch == null) {
             return new Batch(alloc, inputBytes);
         }
-        spare[0] = null;
+        if (batch.alloc != alloc) { // another server's loop shares the thread: the spare stays its
+            SPARE.giveBack(batch);
+            return new Batch(alloc, inputBytes);
+        }
         return batch.reuse(inputBytes);
     }
 
     /** Gives a {@link #reusable()} batch to its thread's next read, of any connection. Event loop. */
     void recycle() {
-        SPARE.get()[0] = this;
+        SPARE.giveBack(this);
     }
 
     /**
