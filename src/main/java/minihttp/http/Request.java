@@ -61,7 +61,8 @@ public interface Request {
     String query();
 
     /**
-     * {@return the first value of the query parameter {@code name}, percent-decoded, or {@code null}}
+     * {@return the first value of the query parameter {@code name}, decoded as a form value ({@code +} is a space,
+     * {@code %XX} a byte of UTF-8, a {@code %} without two hex digits stays as sent), or {@code null}}
      *
      * @param name the parameter's name, as sent
      */

@@ -333,7 +333,19 @@ class ConformanceTest {
     void malformedChunkInAStreamedUploadIsAnsweredOnceAndCloses() throws Exception {
         try (RawClient client = connect()) {
             client.write("POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\nzz\r\n" + PROBE);
-            assertEquals(400, client.read().status());
+            RawClient.Response answer = client.read();
+            assertEquals(400, answer.status());
+            // Its service answered (the head was handed to it before the chunk failed): the answer says close.
+            assertEquals("close", answer.header("Connection"), answer.toString());
+            assertTrue(client.closedByServer(5_000));
+        }
+        try (RawClient client = connect()) { // the head and the bad chunk in separate reads
+            client.write("POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n");
+            Thread.sleep(200);
+            client.write("zz\r\n" + PROBE);
+            RawClient.Response answer = client.read();
+            assertEquals(400, answer.status());
+            assertEquals("close", answer.header("Connection"), answer.toString());
             assertTrue(client.closedByServer(5_000));
         }
     }

@@ -311,6 +311,7 @@ class TimeoutTest {
         // The stream fails with 408 when the deadline ends the inbound; the service's failure is the one answer.
         RawClient.Response answer = client.read();
         assertEquals(408, answer.status(), answer.toString());
+        assertEquals("close", answer.header("Connection"), answer.toString());
         assertTrue(client.closedByServer(2_000), "not closed after the answer");
     }
 

@@ -19,7 +19,7 @@ final class BodyFraming {
 
     /** A chunk-size line, extensions included: generous, but bounded so that a client cannot make us buffer. */
     private static final int MAX_CHUNK_LINE = 4096;
-    /** 15 hex digits stay below Long.MAX_VALUE, so a chunk size cannot overflow; more is refused. */
+    /** Hex digits of a chunk size after its leading zeros: 15 stay below Long.MAX_VALUE, so it cannot overflow. */
     private static final int MAX_CHUNK_SIZE_DIGITS = 15;
     private static final int CRLF_LENGTH = 2;
 
@@ -99,8 +99,9 @@ final class BodyFraming {
         }
         long size = 0;
         int i = start;
+        int significant = 0; // 1*HEXDIG: leading zeros are allowed, and only the value is bounded
         for (int digit; i < end && (digit = Ascii.hexValue(w[i])) >= 0; i++) {
-            if (i - start == MAX_CHUNK_SIZE_DIGITS) {
+            if ((size != 0 || digit != 0) && ++significant > MAX_CHUNK_SIZE_DIGITS) {
                 return reject(HttpStatus.BAD_REQUEST, "chunk size too large");
             }
             size = size << 4 | digit;

@@ -76,6 +76,11 @@ final class BodyStream extends Flux<ByteBuf> {
         sink.tryEmitError(error);
     }
 
+    /** Whether the body ended with an error. Any thread. */
+    boolean failed() {
+        return failure != null;
+    }
+
     /**
      * Drops the body if nobody subscribed to it: queued and later pieces are released as they come, and reading
      * resumes. A subscribed stream is left to its subscriber, which must consume or cancel it.

@@ -1,7 +1,6 @@
 package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
-import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import minihttp.http.Method;
@@ -213,7 +212,7 @@ public final class DecodedRequest implements Request {
             int end = indexOf(i, targetEnd, '&');
             int eq = indexOf(i, end, '=');
             if (eq - i == name.length() && regionMatches(i, name, false)) {
-                return eq == end ? "" : URLDecoder.decode(string(eq + 1, end), StandardCharsets.UTF_8);
+                return eq == end ? "" : formValue(eq + 1, end);
             }
             i = end + 1;
         }
@@ -300,6 +299,14 @@ public final class DecodedRequest implements Request {
             return stream;
         }
         return bodyLength == 0 ? Flux.empty() : Flux.just(body());
+    }
+
+    /**
+     * Whether the streamed body ended in an error (malformed framing, a deadline, the input ended): the connection
+     * ends after the response, which must say so.
+     */
+    public boolean bodyFailed() {
+        return stream != null && stream.failed();
     }
 
     /**
@@ -409,6 +416,30 @@ public final class DecodedRequest implements Request {
     private int indexOf(int from, int to, char c) {
         int i = buf.indexOf(start + from, start + to, (byte) c);
         return i < 0 ? to : i - start;
+    }
+
+    /**
+     * The form-encoded value at {@code [from, to)}, decoded as the WHATWG URL standard's urlencoded parser does:
+     * {@code +} is a space, {@code %XX} a byte, and a {@code %} without two hex digits after it stays as sent (a
+     * malformed escape is the client's, and must not fail the service that reads it); then the bytes as UTF-8.
+     */
+    private String formValue(int from, int to) {
+        byte[] decoded = new byte[to - from];
+        int length = 0;
+        for (int i = start + from, end = start + to; i < end; i++) {
+            byte b = buf.getByte(i);
+            int high;
+            int low;
+            if (b == '+') {
+                b = ' ';
+            } else if (b == '%' && i + 2 < end && (high = Ascii.hexValue(buf.getByte(i + 1))) >= 0
+                    && (low = Ascii.hexValue(buf.getByte(i + 2))) >= 0) {
+                b = (byte) (high << 4 | low);
+                i += 2;
+            }
+            decoded[length++] = b;
+        }
+        return new String(decoded, 0, length, StandardCharsets.UTF_8);
     }
 
     private String string(int from, int to) {

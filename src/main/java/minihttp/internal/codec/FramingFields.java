@@ -9,7 +9,8 @@ import minihttp.http.HttpStatus;
  */
 final class FramingFields {
 
-    private static final int MAX_CONTENT_LENGTH_DIGITS = 18; // below Long.MAX_VALUE, so parsing cannot overflow
+    /** Digits of a Content-Length after its leading zeros: 18 stay below Long.MAX_VALUE, so it cannot overflow. */
+    private static final int MAX_CONTENT_LENGTH_DIGITS = 18;
     // The names and values looked for, as bytes (see Ascii#name).
     private static final byte[] HOST = Ascii.name("host");
     private static final byte[] CONNECTION = Ascii.name("connection");
@@ -122,11 +123,14 @@ final class FramingFields {
 
     /** Content-Length is 1*DIGIT, once; anything else could be read two ways, so it is refused (RFC 9112 6.3). */
     private boolean contentLength(byte[] w, int valueStart, int valueEnd) {
-        int digits = valueEnd - valueStart;
         if (contentLength >= 0) {
             return decoder.reject(HttpStatus.BAD_REQUEST, "duplicate Content-Length");
         }
-        if (digits == 0 || digits > MAX_CONTENT_LENGTH_DIGITS) {
+        int significant = valueStart; // 1*DIGIT: leading zeros are allowed, and only the value is bounded
+        while (significant < valueEnd - 1 && w[significant] == '0') {
+            significant++;
+        }
+        if (valueEnd == valueStart || valueEnd - significant > MAX_CONTENT_LENGTH_DIGITS) {
             return decoder.reject(HttpStatus.BAD_REQUEST, "invalid Content-Length");
         }
         long value = 0;
@@ -161,7 +165,8 @@ final class FramingFields {
 
     /** Checks the complete head, {@code headLength} bytes, and fills in what it says of the connection and the body. */
     boolean endOfHead(DecodedRequest r, int headLength) {
-        if (r.http11 && hostCount != 1) {
+        // One Host whatever the version, and one required in HTTP/1.1 (RFC 9112 section 3.2).
+        if (hostCount > 1 || r.http11 && hostCount == 0) {
             return decoder.reject(HttpStatus.BAD_REQUEST, hostCount == 0 ? "missing Host header" : "duplicate Host header");
         }
         if (unmetExpectation) {

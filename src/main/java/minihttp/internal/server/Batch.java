@@ -80,8 +80,18 @@ final class Batch {
     /** A response that was ready when it was added. */
     private record Ready(Response response, ConnectionHeader connection) implements Entry {}
 
-    /** A response still being computed, failures and emptiness already turned into error responses. */
-    private record Pending(Mono<Response> response, ConnectionHeader connection) implements Entry {}
+    /**
+     * A response still being computed, failures and emptiness already turned into error responses;
+     * {@code streamed} is its request when that streams its body, else null.
+     */
+    private record Pending(Mono<Response> response, ConnectionHeader connection, DecodedRequest streamed)
+            implements Entry {
+
+        /** The header it is encoded with: close once its request's body has failed, as the connection ends then. */
+        ConnectionHeader connectionNow() {
+            return streamed != null && streamed.bodyFailed() ? ConnectionHeader.CLOSE : connection;
+        }
+    }
 
     /** {@code 100 Continue}, which goes out once the responses before it have. */
     private enum Continue implements Entry { INTERIM }
@@ -190,7 +200,7 @@ final class Batch {
     /** Adds a response that completes later; {@code input} holds the bytes its request reads. */
     void addPending(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
         endsConnection |= connection == ConnectionHeader.CLOSE;
-        queue(response, input, connection);
+        queue(response, input, connection, null);
     }
 
     /**
@@ -204,7 +214,7 @@ final class Batch {
             streamed = new ArrayList<>(2);
         }
         streamed.add(request);
-        queue(response, input, connection);
+        queue(response, input, connection, request);
     }
 
     /** Adds {@code 100 Continue}: the client waits for it before sending the body of the request read last. */
@@ -231,7 +241,7 @@ final class Batch {
         int last = queued == null ? -1 : lastQueuedResponse();
         if (last >= encodedQueued) {
             queued.set(last, queued.get(last) instanceof Pending pending
-                    ? new Pending(pending.response(), ConnectionHeader.CLOSE)
+                    ? new Pending(pending.response(), ConnectionHeader.CLOSE, pending.streamed())
                     : new Ready(((Ready) queued.get(last)).response(), ConnectionHeader.CLOSE));
         } else if (out != null && lastEncoded != null) {
             ResponseEncoder.closeLast(out, lastEncodedStart, lastEncoded, lastEncodedConnection);
@@ -248,7 +258,7 @@ final class Batch {
         return i;
     }
 
-    private void queue(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
+    private void queue(Mono<Response> response, ByteBuf input, ConnectionHeader connection, DecodedRequest streamed) {
         if (queued == null) {
             queued = new ArrayList<>();
         }
@@ -260,7 +270,7 @@ final class Batch {
             }
             moreHeldInput.add(input.retain());
         }
-        queued.add(new Pending(ErrorResponses.orErrorResponse(response), connection));
+        queued.add(new Pending(ErrorResponses.orErrorResponse(response), connection, streamed));
     }
 
     /**
@@ -350,7 +360,7 @@ final class Batch {
         writeQueuedContinues();
         // The Connection header is the entry's now, not when it was subscribed to: a shutdown may have made it close.
         Entry entry = queued.get(encodedQueued++);
-        ConnectionHeader connection = entry instanceof Pending pending ? pending.connection()
+        ConnectionHeader connection = entry instanceof Pending pending ? pending.connectionNow()
                 : ((Ready) entry).connection();
         allocateOutput();
         byte[] date = DateCache.bytes(); // not the read's: the response may complete seconds later

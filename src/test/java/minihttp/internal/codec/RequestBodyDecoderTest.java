@@ -107,6 +107,18 @@ class RequestBodyDecoderTest {
     }
 
     @Test
+    void leadingZerosDoNotCountAgainstTheDigitLimits() {
+        String zeros = "0".repeat(40); // 1*DIGIT and 1*HEXDIG: only the value is bounded
+        String chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + zeros + "3\r\nabc\r\n" + zeros + "\r\n\r\n";
+        String sized = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + zeros + "3\r\n\r\nabc";
+        assertEquals(List.of("POST / HTTP/1.1|Host=a|Transfer-Encoding=chunked|body=abc|keepAlive=true"),
+                decode(List.of(chunked), LIMITS, false));
+        assertEquals(List.of("POST / HTTP/1.1|Host=a|Content-Length=" + zeros + "3|body=abc|keepAlive=true"),
+                decode(List.of(sized), LIMITS, false));
+    }
+
+    @Test
     void transferEncodingListsMayBeSpreadOverEmptyElementsAndFields() {
         String post = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,\r\nTransfer-Encoding: , chunked\r\n\r\n"
                 + "1\r\nx\r\n0\r\n\r\n";
@@ -141,6 +153,7 @@ class RequestBodyDecoderTest {
         "Content-Length: 0x3                                                | 400",
         "Content-Length: 3a                                                 | 400",
         "Content-Length: 1000000000000000000000000                          | 400",
+        "Content-Length: 0001000000000000000000                             | 400",   // 19 digits after the zeros
         "Content-Length:                                                    | 400",
     })
     void refusesAmbiguousFraming(String headers, int status) {
@@ -174,6 +187,7 @@ class RequestBodyDecoderTest {
         "\\u00201\\r\\nx\\r\\n0\\r\\n\\r\\n                    | 400",   // leading space
         "1000000000000000\\r\\n                               | 400",   // 16 digits: could overflow
         "ffffffffffffffffff\\r\\n                             | 400",
+        "0001000000000000000\\r\\n                            | 400",   // 16 digits after the zeros
         "1\\nx\\r\\n0\\r\\n\\r\\n                             | 400",   // size line without CR
         "1\\r\\nx\\n0\\r\\n\\r\\n                             | 400",   // data not followed by CRLF
         "1\\r\\nxy\\r\\n0\\r\\n\\r\\n                         | 400",   // more data than the size

@@ -246,6 +246,7 @@ class RequestDecoderTest {
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nX: a\\r\\r\\n\\r\\n        | 400",
         "GET / HTTP/1.1\\r\\n\\r\\n                                | 400",
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n      | 400",
+        "GET / HTTP/1.0\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n      | 400",
         "\\r\\n\\n\\r\\n\\n\\r\\nGET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n  | 400",
         "GET /a#b HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                | 400",
         "HEAD * HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                   | 400",
@@ -337,6 +338,29 @@ class RequestDecoderTest {
             assertNull(r.header("Content-Length"));
             assertEquals(0, r.body().readableBytes());
             assertTrue(r.isHttp11());
+            decoder.endRead();
+        } finally {
+            in.release();
+            decoder.release();
+        }
+    }
+
+    @Test
+    void decodesQueryValuesAsFormValuesAndKeepsMalformedEscapesAsSent() {
+        String get = "GET /q?a=%zz&b=x%41+y&c=%E2%82%AC&d=%&e=%4&f=%c3%a9&g=%ff&h HTTP/1.1\r\nHost: a\r\n\r\n";
+        RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
+        ByteBuf in = ALLOC.heapBuffer().writeBytes(get.getBytes(ISO_8859_1));
+        try {
+            decoder.feed(in);
+            DecodedRequest r = decoder.poll();
+            assertEquals("%zz", r.queryParam("a"));
+            assertEquals("xA y", r.queryParam("b"));
+            assertEquals("\u20ac", r.queryParam("c"));
+            assertEquals("%", r.queryParam("d"));
+            assertEquals("%4", r.queryParam("e"));
+            assertEquals("\u00e9", r.queryParam("f"));
+            assertEquals("\ufffd", r.queryParam("g")); // not UTF-8
+            assertEquals("", r.queryParam("h"));
             decoder.endRead();
         } finally {
             in.release();
