@@ -18,6 +18,7 @@ import minihttp.http.Method;
 import minihttp.http.Request;
 import minihttp.http.Response;
 import minihttp.internal.codec.DecodedRequest;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -245,7 +246,8 @@ public final class Router implements Service {
                     Mono<Response> response;
                     try {
                         response = service.call(request);
-                    } catch (RuntimeException e) {
+                    } catch (Throwable e) { // as the server does with a service that throws
+                        Exceptions.throwIfJvmFatal(e);
                         return Mono.fromSupplier(() -> handler.apply(request, e));
                     }
                     return (response == null ? Mono.<Response>empty() : response)

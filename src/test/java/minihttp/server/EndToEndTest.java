@@ -78,6 +78,13 @@ class EndToEndTest {
                 .get("/throw", request -> {
                     throw new IllegalStateException("thrown on purpose by the test service");
                 })
+                .get("/throw-error", request -> {
+                    throw new AssertionError("an Error thrown on purpose by the test service");
+                })
+                .get("/throw-checked", request -> sneakyThrow(new IOException("a checked exception thrown sneakily")))
+                .get("/supplier-error", request -> Mono.fromSupplier(() -> {
+                    throw new AssertionError("an Error thrown on purpose by the test service's supplier");
+                }))
                 .get("/error", request -> Mono.error(new IllegalStateException("Mono.error on purpose")))
                 .get("/empty", request -> Mono.empty())
                 .get("/null", request -> null)
@@ -85,6 +92,12 @@ class EndToEndTest {
                         .then(Mono.error(new IllegalStateException("late Mono.error on purpose"))))
                 .get("/later-empty", request -> Mono.delay(Duration.ofMillis(10)).then(Mono.empty()))
                 .build();
+    }
+
+    /** Throws {@code error} past the compiler's check, as Lombok's {@code @SneakyThrows} and Kotlin code do. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> Mono<Response> sneakyThrow(Throwable error) throws T {
+        throw (T) error;
     }
 
     @BeforeEach
@@ -556,7 +569,8 @@ class EndToEndTest {
     void failingServicesAnswer500AndKeepTheConnection() throws Exception {
         RawClient client = connect();
         String[][] cases = {
-            {"/throw", FAILED_BODY}, {"/error", FAILED_BODY}, {"/empty", EMPTY_BODY}, {"/null", EMPTY_BODY},
+            {"/throw", FAILED_BODY}, {"/throw-error", FAILED_BODY}, {"/throw-checked", FAILED_BODY},
+            {"/supplier-error", FAILED_BODY}, {"/error", FAILED_BODY}, {"/empty", EMPTY_BODY}, {"/null", EMPTY_BODY},
             {"/later-error", FAILED_BODY}, {"/later-empty", EMPTY_BODY},
         };
         for (String[] c : cases) {

@@ -149,6 +149,30 @@ class PipelineFloodTest {
                 "the server computed " + output + " bytes of output for a client that does not read");
     }
 
+    /**
+     * Responses computed elsewhere encode nothing until they complete, so a client that pipelines requests to a
+     * slow service would have every request of every read it sent called at once, each holding its request: some
+     * thousand per connection, and 200 such clients took a 256 MB heap. The output budget charges each of them.
+     */
+    @Test
+    void requestsInServicePerConnectionAreBoundedByTheOutputBudget() throws Exception {
+        AtomicLong called = new AtomicLong();
+        server = HttpServer.create().port(0).threads(1).handle(request -> {
+            called.incrementAndGet();
+            return Mono.never();
+        }).bind();
+        writers = Executors.newFixedThreadPool(1);
+        AtomicLong written = new AtomicLong();
+        Socket flood = closeables.add(new Socket());
+        flood.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        writers.submit(() -> floodUntilClosed(flood.getOutputStream(), written));
+        awaitStalled(written);
+        long bound = HttpConnection.OUTPUT_BUDGET / HttpConnection.UNENCODED_CHARGE + 1;
+        System.err.printf("a client pipelining to a service that never answers: %d requests in service, %d bytes "
+                + "sent%n", called.get(), written.get());
+        assertTrue(called.get() > 0 && called.get() <= bound, called.get() + " requests in service, not 1 to " + bound);
+    }
+
     /** The bytes of a response on the wire. */
     private static int encodedLength(RawClient.Response response) {
         int length = (response.version() + " " + response.status() + " " + response.reason() + "\r\n\r\n").length();

@@ -108,6 +108,7 @@ class RouterRoutesTest {
                 .get("/ok", Service.constant(Response.text("ok")))
                 .get("/fails", r -> Mono.error(new IllegalStateException("boom")))
                 .get("/throws", r -> { throw new IllegalStateException("thrown"); })
+                .get("/throws-error", r -> { throw new AssertionError("an Error"); })
                 .get("/empty", r -> Mono.empty())
                 .notFound(Service.sync(r -> Response.status(HttpStatus.NOT_FOUND).contentType("application/json")
                         .body("{\"missing\":\"" + r.path() + "\"}")))
@@ -120,6 +121,7 @@ class RouterRoutesTest {
         assertEquals("GET, HEAD", call(router, "POST", "/ok", r -> r.header("Allow")));
         assertEquals("503 /fails: boom", call(router, "GET", "/fails"));
         assertEquals("503 /throws: thrown", call(router, "GET", "/throws"));
+        assertEquals("503 /throws-error: an Error", call(router, "GET", "/throws-error"));
         assertEquals("503 /empty: nothing", call(router, "GET", "/empty"));
         assertEquals("200 ok", call(router, "GET", "/ok"));
     }

@@ -164,14 +164,20 @@ final class Batch {
         return out == null && queued == null && !endsConnection;
     }
 
-    /** The bytes encoded so far: the decoding of a read stops once they pass the connection's output budget. */
-    int encodedBytes() {
-        return out == null ? 0 : out.writerIndex();
+    /**
+     * The output so far, as the connection's budget counts it: the bytes encoded, and
+     * {@link HttpConnection#UNENCODED_CHARGE} for each response queued and not yet encoded. The decoding of a read
+     * stops once it passes the budget.
+     */
+    int chargedBytes() {
+        int encoded = out == null ? 0 : out.writerIndex();
+        int unencoded = queued == null ? 0 : queued.size() - encodedQueued;
+        return encoded + unencoded * HttpConnection.UNENCODED_CHARGE;
     }
 
-    /** Counts the output encoded so far against the connection's budget; returns it. Event loop. */
+    /** Counts the output so far against the connection's budget; returns it. Event loop. */
     int countOutput() {
-        return countedOutput = encodedBytes();
+        return countedOutput = chargedBytes();
     }
 
     /** The output counted by {@link #countOutput()}, once: the send is taking it. */

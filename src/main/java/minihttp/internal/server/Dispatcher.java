@@ -14,6 +14,7 @@ import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.observe.Exchange;
 import minihttp.observe.HttpListener;
 import minihttp.service.Service;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -160,12 +161,17 @@ final class Dispatcher {
         return method == Method.HEAD ? ErrorResponses.orErrorResponse(response).map(Response::withoutBody) : response;
     }
 
-    /** The service's answer; a service that throws or returns null answers with an error or nothing. */
+    /**
+     * The service's answer; a service that throws or returns null answers with an error or nothing. Any throwable
+     * but the JVM's fatal ones, as Reactor's operators do: an {@code Error} or a checked exception thrown sneakily
+     * must not end the connection's pipeline, and the responses owed before it, with it.
+     */
     static Mono<Response> call(Service service, Request request) {
         try {
             Mono<Response> response = service.call(request);
             return response != null ? response : Mono.empty();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Exceptions.throwIfJvmFatal(e);
             return Mono.error(e);
         }
     }
@@ -175,7 +181,8 @@ final class Dispatcher {
         try {
             Response response = (Response) ready.call();
             return response != null ? response : ErrorResponses.NO_RESPONSE;
-        } catch (Exception e) {
+        } catch (Throwable e) { // a supplier's Error too, as in call
+            Exceptions.throwIfJvmFatal(e);
             return ErrorResponses.serviceFailed(e, request);
         }
     }

@@ -45,6 +45,8 @@ import reactor.netty.channel.ChannelOperations;
  *
  * <p>What a connection holds of its output is bounded in bytes: the decoding of a read stops once the output
  * encoded and not yet taken by the socket passes {@link #OUTPUT_BUDGET}, whatever the number of reads behind it.
+ * A response still being computed counts as {@link #UNENCODED_CHARGE} bytes, so that the requests in service
+ * are bounded too.
  * The rest of the read stays in the decoder, reading pauses ({@link WriteGate} holds it), and once the output
  * has drained the gate hands the connection an empty read that decodes more, through the same composition.
  *
@@ -73,6 +75,14 @@ public final class HttpConnection {
      * has drained. It holds at most this plus one response, whatever the size of the reads behind it.
      */
     public static final int OUTPUT_BUDGET = WRITE_BUFFER_WATER_MARK.high();
+    /**
+     * What a response queued behind one still being computed counts against the output budget before it is
+     * encoded: about what such a request holds (its detached request, its {@code Mono}'s operators, the response to
+     * come). Responses that are computed elsewhere encode nothing until they complete; without a charge a
+     * pipelining client could have a read's worth of them (some thousand) computed at once, each holding its
+     * request, at every read the connection reads ahead. With it a connection holds some sixty.
+     */
+    public static final int UNENCODED_CHARGE = 1024;
     private static final AtomicLongFieldUpdater<HttpConnection> OUTPUT_TAKEN =
             AtomicLongFieldUpdater.newUpdater(HttpConnection.class, "outputTaken");
     private final RequestDecoder decoder;
@@ -185,10 +195,10 @@ public final class HttpConnection {
         }
         long room = OUTPUT_BUDGET - outputHeld();
         DecodedRequest request;
-        while (!batch.endsConnection() && batch.encodedBytes() <= room && (request = decoder.poll()) != null) {
+        while (!batch.endsConnection() && batch.chargedBytes() <= room && (request = decoder.poll()) != null) {
             dispatcher.dispatch(request, batch);
         }
-        boolean overBudget = !batch.endsConnection() && batch.encodedBytes() > room;
+        boolean overBudget = !batch.endsConnection() && batch.chargedBytes() > room;
         if (!batch.endsConnection() && !overBudget) {
             dispatcher.dispatchEndOfRead(batch);
         }

@@ -163,7 +163,7 @@ class BatchTest {
                 .verify(TIMEOUT);
 
         assertReleased(bodies);
-        assertEquals(0, batch.encodedBytes(), "the output was released");
+        assertEquals(0, batch.chargedBytes(), "the output was released");
     }
 
     @Test
@@ -180,7 +180,7 @@ class BatchTest {
         batch.discard();
 
         assertReleased(bodies);
-        assertEquals(0, batch.encodedBytes());
+        assertEquals(0, batch.chargedBytes());
     }
 
     @Test
