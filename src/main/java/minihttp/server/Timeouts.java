@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * How long a connection may take at each step before the server gives up on it.
  *
- * @param idle how long a keep-alive connection may sit between requests (nothing received, nothing being served)
+ * @param idle how long a keep-alive connection may sit between requests (nothing received, nothing being served);
+ *     also how long a client that has closed its side waits for what it is owed before the connection is closed
  * @param header the deadline for a whole request head, from its first byte (for the first request of a
  *     connection, from the accept): a client that trickles its headers is closed when it passes
  * @param body how long a request body may go without a read before the request is given up with 408

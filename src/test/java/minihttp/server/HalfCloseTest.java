@@ -3,6 +3,7 @@ package minihttp.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Mono;
 
 /**
  * Clients that half-close: they send their requests, then shut down their write side ({@code shutdown(SHUT_WR)}).
@@ -48,6 +50,34 @@ class HalfCloseTest {
 
     private static String get(String target) {
         return "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    }
+
+    /**
+     * More requests than the output budget lets the server decode at once, then the half-close, in one go: the
+     * server keeps the rest of the read to decode as the output drains, and the half-close must not drop it.
+     */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void requestsBeyondTheOutputBudgetAreAnsweredAfterHalfClose(Transport transport) throws Exception {
+        int requests = 5_000; // about 650 KB of responses: ten times the budget
+        RawClient client = client(transport).write(get("/plaintext").repeat(requests)).halfClose();
+        List<RawClient.Response> responses = client.read(requests);
+        assertEquals(requests, responses.size());
+        assertEquals("Hello, World!", responses.get(requests - 1).body());
+        assertTrue(client.closedByServer(CLOSE_WITHIN_MS), "the server closes once the responses are out");
+    }
+
+    /** A client that closes its side waits for what it is owed at most the idle timeout, then the server closes. */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aResponseThatNeverComesAfterHalfCloseEndsAtTheIdleTimeout(Transport transport) throws Exception {
+        server = HttpServer.create().port(0).threads(1).transport(transport)
+                .timeouts(new Timeouts(Duration.ofMillis(500), Timeouts.DEFAULT.header(), Timeouts.DEFAULT.body(),
+                        Timeouts.DEFAULT.shutdown(), Timeouts.DEFAULT.write(), Timeouts.DEFAULT.minBodyRate(),
+                        Timeouts.DEFAULT.minBodyRateGrace()))
+                .handle(request -> Mono.never()).bind();
+        RawClient client = clients.add(new RawClient(server.port())).write(get("/never")).halfClose();
+        assertTrue(client.closedByServer(CLOSE_WITHIN_MS), "the connection outlived the idle timeout by far");
     }
 
     @ParameterizedTest

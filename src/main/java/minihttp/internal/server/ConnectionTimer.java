@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * nor the body timeout counts the time against the client.
  *
  * <p>Whatever the phase, output that stays over the write buffer's high water mark without draining below its
- * low water mark for the write timeout closes the connection: its client has stopped reading.
+ * low water mark for the write timeout closes the connection: its client has stopped reading. Once the client has
+ * ended its input, what it is owed must come within the idle timeout ({@link #inputEnded()}).
  *
  * <p>Everything but {@link #serviceStarted()} and {@link #serviceDone()} runs on the event loop.
  */
@@ -78,6 +79,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
     private volatile int inService;   // batches whose responses are still being computed
     private boolean expired;
     private long graceEnd;            // once expired: when the connection is closed if it has not ended
+    private boolean inputEnded;       // the client half-closed, at lastRead
 
     ConnectionTimer(Channel channel, Timeouts timeouts, Expiry expiry) {
         this.channel = channel;
@@ -126,6 +128,21 @@ final class ConnectionTimer extends TimerWheel.Entry {
             case IDLE -> now + idleNanos();
         };
         scheduleIfNearer(deadline);
+    }
+
+    /**
+     * The client ended its input (a half-close, or a close that cannot be told from one until a write fails): the
+     * responses it is owed must come within the idle timeout from now, being computed or not, else the connection
+     * is closed; a response that never comes, or a stream that stays quiet, would otherwise hold it for ever. A
+     * stream still being sent to a half-closed client is cut then too. Event loop.
+     */
+    void inputEnded() {
+        long now = System.nanoTime();
+        inputEnded = true;
+        lastRead = now;
+        if (!expired) {
+            scheduleIfNearer(now + idleNanos());
+        }
     }
 
     /** A streamed body's service lets its bytes wait, so reading pauses: the client is not to blame. Event loop. */
@@ -212,6 +229,11 @@ final class ConnectionTimer extends TimerWheel.Entry {
             scheduleWithinWriteTimeout(deadline);
             return;
         }
+        if (inputEnded && phase == Phase.IDLE) {
+            log.debug("{}: the client's input ended, and what it is owed did not come within the idle timeout", channel);
+            channel.close();
+            return;
+        }
         expired = true;
         log.debug("{}: {} timeout", channel, phase);
         graceEnd = now + idleNanos(); // the grace for the pending responses to leave
@@ -223,7 +245,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
         return switch (phase) {
             case HEAD -> headStart + headerNanos();
             case BODY -> bodyDeadline(now);
-            case IDLE -> inService > 0
+            case IDLE -> inService > 0 && !inputEnded
                     ? now + idleNanos() // a response is being computed: not idle, look again later
                     : latest(lastRead, latest(lastServed, lastDrained)) + idleNanos();
         };

@@ -106,6 +106,8 @@ public final class HttpConnection {
     private volatile boolean decodingStopped;
     /** A {@link WriteGate#DECODE_MORE} read is on its way; event loop. */
     private boolean decodeMoreSent;
+    /** The client half-closed; event loop. */
+    private boolean inputEnded;
 
     private HttpConnection(Service service, Limits limits, ByteBufAllocator alloc, Connection connection,
                            Timeouts timeouts, HttpListener listener) {
@@ -132,14 +134,19 @@ public final class HttpConnection {
         Flux<ByteBuf> writes = in.receiveObject()
                 .<Batch>handle((read, sink) -> {
                     if (read == HalfClose.INPUT_ENDED) {
-                        sink.complete(); // the client half-closed: what it sent is answered, then the send closes
+                        // The client half-closed: what it sent is answered, then the send closes. Requests kept
+                        // at the output budget are decoded first, by the reads the drained output hands us.
+                        connection.inputEnded();
+                        if (!connection.decodingStopped) {
+                            sink.complete();
+                        }
                         return;
                     }
                     Batch batch = connection.onRead((ByteBuf) read);
                     if (!batch.isEmpty()) {
                         sink.next(batch);
                     }
-                    if (batch.endsConnection()) {
+                    if (batch.endsConnection() || connection.inputEnded && !connection.decodingStopped) {
                         sink.complete(); // cancels the inbound: nothing is read after the last batch
                     }
                 })
@@ -181,6 +188,12 @@ public final class HttpConnection {
         if (listener != null) {
             listener.connectionClosed(connection.channel().remoteAddress());
         }
+    }
+
+    /** The client half-closed: nothing more comes, and what it is owed must come in time. Event loop. */
+    private void inputEnded() {
+        inputEnded = true;
+        timer.inputEnded();
     }
 
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
