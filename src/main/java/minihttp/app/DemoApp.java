@@ -128,7 +128,8 @@ public final class DemoApp {
                     "n must be 1.." + MAX_TICKS + " and ms 0.." + MAX_TICK_MS + "\n"));
         }
         Flux<Long> ticks = ms == 0 ? Flux.range(1, (int) n).map(Integer::longValue)
-                : Flux.interval(Duration.ofMillis(ms)).map(i -> i + 1).take(n);
+                // A clock does not wait for the socket: its ticks wait here (n of them at most) while it is behind.
+                : Flux.interval(Duration.ofMillis(ms)).take(n).onBackpressureBuffer().map(i -> i + 1);
         return Mono.just(respond.apply(ticks));
     }
 

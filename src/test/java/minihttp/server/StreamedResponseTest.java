@@ -102,6 +102,27 @@ class StreamedResponseTest {
         }
     }
 
+    /**
+     * The demo's clock streams, one tick a millisecond, reach a client that reads them in full: a clock does not
+     * wait for the socket's demand, so the ticks must wait for it (onBackpressureBuffer), not fail the stream.
+     */
+    @Test
+    void theDemoClockStreamsArriveWholeAtOneTickAMillisecond() throws Exception {
+        try (RunningServer demo = HttpServer.create().port(0).threads(1).handle(minihttp.app.DemoApp.service()).bind();
+             RawClient client = new RawClient(demo.port())) {
+            for (int i = 0; i < 5; i++) {
+                client.write(get("/stream?n=200&ms=1") + get("/events?n=200&ms=1"));
+                assertEquals("chunked", readHead(client).get("transfer-encoding"));
+                String lines = readChunkedBody(client); // fails on a stream cut short: no last chunk, a close
+                assertEquals(200, lines.split("\n").length, lines);
+                assertTrue(lines.endsWith("tick 200\n"), lines);
+                assertEquals("chunked", readHead(client).get("transfer-encoding"));
+                String events = readChunkedBody(client);
+                assertTrue(events.endsWith("data: tick 200\n\n"), events);
+            }
+        }
+    }
+
     @Test
     void pipelinedResponsesAroundAStreamGoInOrder() throws Exception {
         try (RawClient client = new RawClient(server.port())) {
