@@ -117,7 +117,8 @@ public interface Response {
      * A copy of this response with a header set: the first field of that name replaced (as {@code Server}), else
      * one added. A ByteBuf body moves to the copy, which is the one to send.
      *
-     * @param name the field name; not {@code Content-Length}, {@code Date} or {@code Transfer-Encoding}
+     * @param name the field name; not {@code Content-Length}, {@code Date}, {@code Transfer-Encoding} or
+     *     {@code Connection}
      * @param value the field value
      * @return the copy
      */
@@ -136,8 +137,9 @@ public interface Response {
 
         /**
          * Adds a header, or replaces {@code Server}; names and values with CR or LF are refused, as they would
-         * split the response, and so are {@code Content-Length}, {@code Date} and {@code Transfer-Encoding}, which
-         * the server writes (a streamed body declares its length with {@link #contentLength(long)}).
+         * split the response, and so are {@code Content-Length}, {@code Date}, {@code Transfer-Encoding} and
+         * {@code Connection}, which the server writes (a streamed body declares its length with
+         * {@link #contentLength(long)}).
          *
          * @param name the field name
          * @param value the field value

@@ -51,7 +51,8 @@ public final class EncodedResponse implements Response {
      * Content-Length or Date); the body is one of {@code body} and {@code bodyBuf}.
      */
     public EncodedResponse(HttpStatus status, String[] fields, byte[] body, ByteBuf bodyBuf) {
-        this(status, fields, body, bodyBuf, body != null ? body.length : bodyBuf.readableBytes(), true);
+        this(finalStatus(status, bodyBuf), fields, body, bodyBuf, body != null ? body.length : bodyBuf.readableBytes(),
+                true);
     }
 
     /**
@@ -59,35 +60,60 @@ public final class EncodedResponse implements Response {
      * {@code Content-Length}, or -1 to have it chunked (or delimited by the close).
      */
     public EncodedResponse(HttpStatus status, String[] fields, Publisher<ByteBuf> stream, long declaredLength) {
-        this(status, fields, stream, declaredLength, framingField(declaredLength));
+        this(finalStatus(status, null), fields, stream, declaredLength, framingField(declaredLength));
     }
 
     private EncodedResponse(HttpStatus status, String[] fields, Publisher<ByteBuf> stream, long declaredLength,
                             String framing) {
+        boolean headOnly = endsAtItsHead(status); // the stream is never subscribed: nothing to release
         this.status = status;
         this.fields = fields;
         this.body = null;
         this.bodyBuf = null;
-        this.contentLength = declaredLength <= Integer.MAX_VALUE ? (int) declaredLength : -1;
-        this.stream = stream;
-        this.declaredLength = declaredLength;
-        this.head = head(status, fields, framing);
-        this.closeDelimitedHead = stream != null && declaredLength < 0 ? head(status, fields, null) : null;
+        this.contentLength = headOnly ? 0 : declaredLength <= Integer.MAX_VALUE ? (int) declaredLength : -1;
+        this.stream = headOnly ? null : stream;
+        this.declaredLength = headOnly ? -1 : declaredLength;
+        this.head = head(status, fields, headOnly ? null : framing);
+        this.closeDelimitedHead = this.stream != null && declaredLength < 0 ? head(status, fields, null) : null;
         this.tail = END_OF_HEAD;
     }
 
     private EncodedResponse(HttpStatus status, String[] fields, byte[] body, ByteBuf bodyBuf, int contentLength,
                             boolean withBody) {
+        boolean headOnly = endsAtItsHead(status);
+        if (headOnly && bodyBuf != null) {
+            bodyBuf.release();
+        }
         this.status = status;
         this.fields = fields;
-        this.body = body;
-        this.bodyBuf = bodyBuf;
-        this.contentLength = contentLength;
+        this.body = headOnly ? null : body;
+        this.bodyBuf = headOnly ? null : bodyBuf;
+        this.contentLength = headOnly ? 0 : contentLength;
         this.stream = null;
         this.declaredLength = -1;
         this.closeDelimitedHead = null;
-        this.head = head(status, fields, "Content-Length: " + contentLength);
-        this.tail = withBody && body != null ? concat(END_OF_HEAD, body) : END_OF_HEAD;
+        this.head = head(status, fields, headOnly ? null : "Content-Length: " + contentLength);
+        this.tail = withBody && this.body != null ? concat(END_OF_HEAD, this.body) : END_OF_HEAD;
+    }
+
+    /**
+     * 204 and 304 responses end at their head (RFC 9112 section 6.3): one sent with a body or a framing field
+     * would make a client read the body as the next response, so both are dropped, whatever the service gave.
+     */
+    private static boolean endsAtItsHead(HttpStatus status) {
+        return status.code() == 204 || status.code() == 304;
+    }
+
+    /**
+     * {@code status}, which must be final: a 1xx would be read as an interim response, with the final one still
+     * to come (the server sends {@code 100 Continue} itself). Releases {@code bodyBuf} when it refuses.
+     */
+    private static HttpStatus finalStatus(HttpStatus status, ByteBuf bodyBuf) {
+        if (status.code() < 200) {
+            ReferenceCountUtil.safeRelease(bodyBuf);
+            throw new IllegalArgumentException("a response's status must be final (2xx to 5xx), not " + status.code());
+        }
+        return status;
     }
 
     /** The status line, the fields and the framing field (if any), each ending in CRLF, then "Date: ". */

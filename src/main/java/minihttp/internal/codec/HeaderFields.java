@@ -15,8 +15,10 @@ public final class HeaderFields {
             throw new IllegalArgumentException("empty header name");
         }
         String n = name.toString();
+        // Connection too: the server decides whether the connection persists, and says so (a service's close would
+        // be sent and not done, the requests pipelined behind it answered on a connection said to be closing).
         if (n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Date")
-                || n.equalsIgnoreCase("Transfer-Encoding")) {
+                || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Connection")) {
             throw new IllegalArgumentException(name + " is set by the encoder");
         }
     }

@@ -40,6 +40,29 @@ class ResponseEncoderTest {
     }
 
     @Test
+    void noContentAndNotModifiedEndAtTheirHeadWhateverTheBodyGiven() {
+        String head = "Server: minihttp\r\nContent-Type: text/plain\r\nDate: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\n";
+        assertEquals("HTTP/1.1 204 No Content\r\n" + head, encode(Response.text(HttpStatus.NO_CONTENT, "gone"), NONE));
+        HttpStatus notModified = HttpStatus.of(304, "Not Modified");
+        assertEquals("HTTP/1.1 304 Not Modified\r\n" + head, encode(Response.text(notModified, "same"), NONE));
+        ByteBuf body = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("held".getBytes(US_ASCII));
+        Response fromBuffer = Response.status(HttpStatus.NO_CONTENT).body(body);
+        assertEquals(0, body.refCnt(), "the body it will not send is released");
+        assertTrue(encode(fromBuffer, NONE).endsWith("GMT\r\n\r\n"));
+        EncodedResponse streamed = (EncodedResponse) Response.status(HttpStatus.NO_CONTENT)
+                .bodyText(reactor.core.publisher.Flux.just("never sent"));
+        assertEquals(null, streamed.stream(), "a stream it will not send is not subscribed");
+        assertEquals("HTTP/1.1 204 No Content\r\nServer: minihttp\r\nDate: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\n",
+                encode(streamed, NONE));
+    }
+
+    @Test
+    void anInterimStatusIsNoResponse() {
+        assertThrows(IllegalArgumentException.class, () -> Response.status(HttpStatus.CONTINUE).empty());
+        assertThrows(IllegalArgumentException.class, () -> Response.text(HttpStatus.of(103, "Early Hints"), "x"));
+    }
+
+    @Test
     void aResponseAnsweredAgainIsWrittenWholeWithTheCurrentDate() {
         // The second encode in one second builds the whole encoding and later ones copy it: the bytes must not
         // change, a Connection header must still be added, and a new second's Date must show.
@@ -95,6 +118,9 @@ class ResponseEncoderTest {
     void refusesHeadersThatWouldSplitTheResponse() {
         assertThrows(IllegalArgumentException.class, () -> Response.status(HttpStatus.OK).header("X", "a\r\nY: b"));
         assertThrows(IllegalArgumentException.class, () -> Response.status(HttpStatus.OK).header("Content-Length", "1"));
+        // The server's to decide: a close it did not decide would be said and not done.
+        assertThrows(IllegalArgumentException.class, () -> Response.status(HttpStatus.OK).header("Connection", "close"));
+        assertThrows(IllegalArgumentException.class, () -> Response.text("x").withHeader("connection", "close"));
         assertThrows(IllegalArgumentException.class, () -> HttpStatus.of(299, "x\r\n"));
     }
 
