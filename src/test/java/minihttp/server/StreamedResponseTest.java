@@ -68,6 +68,11 @@ class StreamedResponseTest {
                 .get("/declared", Service.sync(request -> Response.status(HttpStatus.OK)
                         .contentLength(Long.parseLong(request.queryParam("n"))).bodyText(Flux.just("hello"))))
                 .get("/events", Service.sync(request -> Response.events(Flux.just("a", "b\nc"))))
+                // reactor-netty's send(receive().retain()): the body, streamed back as it comes
+                .post("/echo", Service.streaming(Service.sync(request -> Response.status(HttpStatus.OK)
+                        .body(request.bodyStream().map(ByteBuf::retain)))))
+                .post("/echo-later", Service.streaming(request -> Mono.delay(Duration.ofMillis(30))
+                        .map(x -> Response.status(HttpStatus.OK).body(request.bodyStream().map(ByteBuf::retain)))))
                 .get("/endless", Service.sync(request -> Response.status(HttpStatus.OK)
                         .body(Flux.<ByteBuf>generate(sink -> {
                             generated.incrementAndGet();
@@ -120,6 +125,26 @@ class StreamedResponseTest {
                 String events = readChunkedBody(client);
                 assertTrue(events.endsWith("data: tick 200\n\n"), events);
             }
+        }
+    }
+
+    /**
+     * A streamed response whose stream is the request's body: the body is kept for it until its stream ends (it
+     * is subscribed only when its turn comes), not dropped as a body nobody read once the response is ready.
+     */
+    @Test
+    void aStreamedBodyEchoedAsAStreamedResponseArrivesWhole() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            String post = "Host: x\r\nContent-Length: 11\r\n\r\nhello world";
+            client.write("POST /echo HTTP/1.1\r\n" + post + get("/lines") + "POST /echo-later HTTP/1.1\r\n" + post
+                    + get("/plaintext"));
+            readHead(client);
+            assertEquals("hello world", readChunkedBody(client));
+            readHead(client);
+            assertEquals("one\ntwo\nthree\n", readChunkedBody(client));
+            readHead(client);
+            assertEquals("hello world", readChunkedBody(client));
+            assertEquals("Hello, World!", client.read().body());
         }
     }
 

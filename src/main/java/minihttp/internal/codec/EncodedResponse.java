@@ -143,6 +143,11 @@ public final class EncodedResponse implements Response {
         return NOT_BUILT_HERE;
     }
 
+    /** This streamed response with {@code stream} as its body in place of its own (typically its own, observed). */
+    public EncodedResponse withStream(Publisher<ByteBuf> stream) {
+        return new EncodedResponse(status, fields, stream, declaredLength, framingField(declaredLength));
+    }
+
     @Override
     public Response withoutBody() {
         if (stream != null) {

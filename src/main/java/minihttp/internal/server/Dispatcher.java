@@ -9,12 +9,14 @@ import minihttp.http.Method;
 import minihttp.http.Request;
 import minihttp.http.Response;
 import minihttp.internal.codec.DecodedRequest;
+import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.RequestDecoder;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.observe.Exchange;
 import minihttp.observe.HttpListener;
 import minihttp.service.Service;
 import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -107,17 +109,30 @@ final class Dispatcher {
         }
         // A body the service did not subscribe to is dropped once the response is ready, so reading goes on.
         if (response instanceof Callable<?> ready) {
-            Response value = valueOf(ready, request);
-            request.discardBody();
-            response = Mono.just(value);
+            response = Mono.just(discardingBody(valueOf(ready, request), request));
         } else {
-            response = ErrorResponses.orErrorResponse(response, request).doFinally(signal -> request.discardBody());
+            response = ErrorResponses.orErrorResponse(response, request)
+                    .map(value -> discardingBody(value, request))
+                    .doOnCancel(request::discardBody);
         }
         if (listener != null) {
             response = told(response, request);
         }
         // Until its body has been read, even a request that ends the connection must not stop the reading.
         batch.addPendingStreamed(response, request, decoder.detach(), connection);
+    }
+
+    /**
+     * {@code response}, once the request's body is dropped if nobody subscribed to it: now, or for a streamed
+     * response once its stream has ended, as the stream may be the body itself (echoed) and subscribe to it only
+     * when its turn to be sent comes.
+     */
+    private static Response discardingBody(Response response, DecodedRequest request) {
+        if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
+            return encoded.withStream(Flux.from(encoded.stream()).doFinally(signal -> request.discardBody()));
+        }
+        request.discardBody();
+        return response;
     }
 
     /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */
@@ -158,7 +173,7 @@ final class Dispatcher {
             default -> call(service, request);
         };
         // The headers of GET, Content-Length included, and no body, whatever the service did.
-        return method == Method.HEAD ? ErrorResponses.orErrorResponse(response).map(Response::withoutBody) : response;
+        return method == Method.HEAD ? ErrorResponses.orErrorResponse(response, request).map(Response::withoutBody) : response;
     }
 
     /**
