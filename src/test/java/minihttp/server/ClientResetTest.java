@@ -13,6 +13,7 @@ import minihttp.LeakCheck;
 import minihttp.app.DemoApp;
 import minihttp.http.HttpStatus;
 import minihttp.http.Response;
+import minihttp.internal.server.HttpConnection;
 import minihttp.service.Service;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,8 +33,8 @@ class ClientResetTest {
     private static final int CONNECTIONS = HOSTILE ? 100 : 16;
     private static final int ROUNDS = HOSTILE ? 100 : 2;
     private static final int PAIRS = 20;
-    /** More than flatMapSequential's 256 at once, few enough to fit one read. */
-    private static final int READY_BEHIND_SLOW = 300;
+    /** As many as the output budget lets one read queue behind a slow response, few enough to fit one read. */
+    private static final int READY_BEHIND_SLOW = HttpConnection.OUTPUT_BUDGET / HttpConnection.UNENCODED_CHARGE - 4;
     /** Requests that grow the receive buffer (Netty's adaptive allocator) to fit the batch above. */
     private static final int WARM_UP = 200;
     /** How long the client lets the server read before it resets: some responses are then still pending. */
@@ -74,8 +75,8 @@ class ClientResetTest {
         }
     }
     /**
-     * One read of a slow request and more ready responses behind it than the batch subscribes to at once (256):
-     * a reset cancels the batch with some of them never taken from its queue, and their buffer bodies are released.
+     * One read of a slow request and ready responses behind it, as many as the output budget lets it queue: a
+     * reset cancels the batch with them queued, and their buffer bodies are released.
      */
     @ParameterizedTest
     @MethodSource("transports")

@@ -207,20 +207,32 @@ public final class RequestDecoder {
             release();
             return;
         }
+        int awaited = awaitedBytes();
         if (b == cumulation) {
             if (!b.isReadable()) {
                 cumulation = null;
                 b.release();
-            } else if (b.refCnt() > 1) {
-                // A detached request still reads these bytes, so they must not move: start a new cumulation.
-                cumulation = copyOf(b);
+            } else if (b.refCnt() > 1 || b.capacity() - b.readerIndex() < awaited) {
+                // A detached request still reads these bytes, so they must not move, or the body awaited would
+                // not fit: start a new cumulation.
+                cumulation = copyOf(b, awaited);
                 b.release();
             } else {
                 b.discardSomeReadBytes();
             }
         } else if (b.isReadable()) {
-            cumulation = copyOf(b);
+            cumulation = copyOf(b, awaited);
         }
+    }
+
+    /**
+     * The bytes of the request being decoded when it waits for the rest of a Content-Length body it returns with
+     * (from its first byte, the reader index), else 0: its cumulation is sized for it at once, as growing by
+     * doubling would hold up to twice the body limit for a body at the limit.
+     */
+    private int awaitedBytes() {
+        return state == State.BODY && parsers != null && parsers.framing.sink() == null && request != null
+                ? request.bodyStart + request.bodyLength : 0;
     }
 
     /**
@@ -407,6 +419,11 @@ public final class RequestDecoder {
         return false;
     }
 
+    /** For tests: the capacity of the buffer that holds an incomplete request, or 0. */
+    int cumulationCapacity() {
+        return cumulation == null ? 0 : cumulation.capacity();
+    }
+
     /** For tests: the parsers this decoder holds now, or null between requests. */
     Parsers parsers() {
         return parsers;
@@ -417,9 +434,9 @@ public final class RequestDecoder {
         returnedBody = null;
     }
 
-    private ByteBuf copyOf(ByteBuf b) {
+    private ByteBuf copyOf(ByteBuf b, int awaited) {
         int length = b.readableBytes();
-        ByteBuf copy = alloc.buffer(Math.max(length, MIN_CUMULATION));
+        ByteBuf copy = alloc.buffer(Math.max(Math.max(length, MIN_CUMULATION), awaited));
         copy.writeBytes(b, b.readerIndex(), length);
         return copy;
     }

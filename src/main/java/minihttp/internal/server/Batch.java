@@ -72,7 +72,9 @@ final class Batch {
      * The output encoded while the read was decoded, which the connection counts against its output budget until
      * the send takes it. Written on the event loop before the batch is emitted, read by the send's map.
      */
-    private int countedOutput;
+    private long countedOutput;
+    /** What the responses queued and not yet encoded count against the output budget (see chargedBytes). */
+    private long queuedCharge;
 
     /** What is queued behind a response that was not ready. */
     private sealed interface Entry permits Ready, Pending, Continue {}
@@ -146,6 +148,7 @@ final class Batch {
         lastEncodedStart = 0;
         lastEncodedConnection = null;
         countedOutput = 0;
+        queuedCharge = 0;
         return this;
     }
 
@@ -165,24 +168,22 @@ final class Batch {
     }
 
     /**
-     * The output so far, as the connection's budget counts it: the bytes encoded, and
-     * {@link HttpConnection#UNENCODED_CHARGE} for each response queued and not yet encoded. The decoding of a read
-     * stops once it passes the budget.
+     * The output so far, as the connection's budget counts it: the bytes encoded, and for each response queued
+     * behind one still being computed, {@link HttpConnection#UNENCODED_CHARGE} or its body's length if larger. The
+     * decoding of a read stops once it passes the budget. Event loop, while the read is decoded.
      */
-    int chargedBytes() {
-        int encoded = out == null ? 0 : out.writerIndex();
-        int unencoded = queued == null ? 0 : queued.size() - encodedQueued;
-        return encoded + unencoded * HttpConnection.UNENCODED_CHARGE;
+    long chargedBytes() {
+        return (out == null ? 0 : out.writerIndex()) + queuedCharge;
     }
 
     /** Counts the output so far against the connection's budget; returns it. Event loop. */
-    int countOutput() {
+    long countOutput() {
         return countedOutput = chargedBytes();
     }
 
     /** The output counted by {@link #countOutput()}, once: the send is taking it. */
-    int takeCountedOutput() {
-        int counted = countedOutput;
+    long takeCountedOutput() {
+        long counted = countedOutput;
         countedOutput = 0;
         return counted;
     }
@@ -192,11 +193,13 @@ final class Batch {
         endsConnection |= connection == ConnectionHeader.CLOSE;
         if (queued != null) {
             queued.add(new Ready(response, connection));
+            queuedCharge += Math.max(HttpConnection.UNENCODED_CHARGE, response.contentLength());
             return;
         }
         if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
             queued = new ArrayList<>(); // its body goes out as it comes, after the responses before it
             queued.add(new Ready(response, connection));
+            queuedCharge += HttpConnection.UNENCODED_CHARGE;
             return;
         }
         allocateOutput();
@@ -277,6 +280,7 @@ final class Batch {
             moreHeldInput.add(input.retain());
         }
         queued.add(new Pending(ErrorResponses.orErrorResponse(response), connection, streamed));
+        queuedCharge += HttpConnection.UNENCODED_CHARGE;
     }
 
     /**
@@ -344,6 +348,7 @@ final class Batch {
             }
         }
         queued = null;
+        queuedCharge = 0;
     }
 
     /** The response an entry stands for, once it is complete; nothing for a 100 Continue, which has none. */

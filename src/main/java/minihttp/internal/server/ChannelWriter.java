@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BooleanSupplier;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -39,6 +40,8 @@ final class ChannelWriter extends Mono<Void> {
 
     private final Publisher<ByteBuf> output;
     private final Channel channel;
+    /** Asked once the last write has left: whether the client may still be sending (see {@link LingeringClose}). */
+    private final BooleanSupplier lingers;
     /**
      * The unsafe's void promise: no promise object per write, and no exception fired down the pipeline for a write
      * to a channel that closed meanwhile (Netty releases the buffer). Netty hands it out on the event loop only; it
@@ -47,15 +50,16 @@ final class ChannelWriter extends Mono<Void> {
     private final ChannelPromise noPromise;
 
     /** Runs on the channel's event loop. */
-    ChannelWriter(Publisher<ByteBuf> output, Channel channel) {
+    ChannelWriter(Publisher<ByteBuf> output, Channel channel, BooleanSupplier lingers) {
         this.output = output;
         this.channel = channel;
+        this.lingers = lingers;
         this.noPromise = channel.unsafe().voidPromise();
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super Void> actual) {
-        output.subscribe(new Writes(channel, noPromise, actual));
+        output.subscribe(new Writes(channel, noPromise, lingers, actual));
     }
 
     private static final class Writes implements CoreSubscriber<ByteBuf>, Subscription, ChannelFutureListener {
@@ -65,14 +69,17 @@ final class ChannelWriter extends Mono<Void> {
 
         private final Channel channel;
         private final ChannelPromise noPromise;
+        private final BooleanSupplier lingers;
         private final CoreSubscriber<? super Void> actual;
         private Subscription upstream;
         /** 1 once {@link #actual} has been told the end: by the last write, the close, or a cancel. */
         private volatile int done;
 
-        Writes(Channel channel, ChannelPromise noPromise, CoreSubscriber<? super Void> actual) {
+        Writes(Channel channel, ChannelPromise noPromise, BooleanSupplier lingers,
+               CoreSubscriber<? super Void> actual) {
             this.channel = channel;
             this.noPromise = noPromise;
+            this.lingers = lingers;
             this.actual = actual;
         }
 
@@ -107,13 +114,22 @@ final class ChannelWriter extends Mono<Void> {
             afterLastWrite(null);
         }
 
-        /** Tells the end once the writes before have left: a write is done when all those before it are. */
+        /**
+         * Tells the end once the writes before have left (a write is done when all those before it are), after
+         * lingering if the client may still be sending.
+         */
         private void afterLastWrite(Throwable error) {
             if (!channel.isActive()) {
                 end(error);
                 return;
             }
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> end(error));
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+                if (written.isSuccess() && lingers.getAsBoolean()) {
+                    LingeringClose.then(channel, () -> end(error));
+                } else {
+                    end(error);
+                }
+            });
         }
 
         /** The channel closed: the output still coming is dropped. */

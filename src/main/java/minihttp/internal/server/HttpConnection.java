@@ -80,7 +80,8 @@ public final class HttpConnection {
      * encoded: about what such a request holds (its detached request, its {@code Mono}'s operators, the response to
      * come). Responses that are computed elsewhere encode nothing until they complete; without a charge a
      * pipelining client could have a read's worth of them (some thousand) computed at once, each holding its
-     * request, at every read the connection reads ahead. With it a connection holds some sixty.
+     * request, at every read the connection reads ahead. With it a connection holds some sixty. A ready response
+     * queued behind them counts its body's length if that is more: its body is held until its turn.
      */
     public static final int UNENCODED_CHARGE = 1024;
     private static final AtomicLongFieldUpdater<HttpConnection> OUTPUT_TAKEN =
@@ -155,7 +156,7 @@ public final class HttpConnection {
                 .map(connection::send);
         connection.start(drain);
         // Each batch is one write and one flush; the completed handler closes the connection.
-        return new ChannelWriter(writes, accepted[0].channel());
+        return new ChannelWriter(writes, accepted[0].channel(), connection::inputRefused);
     }
 
     /** Starts the clock and the write gate; drains at once when the server is already shutting down. */
@@ -188,6 +189,14 @@ public final class HttpConnection {
         if (listener != null) {
             listener.connectionClosed(connection.channel().remoteAddress());
         }
+    }
+
+    /**
+     * Whether the connection ends with its input refused (an error in it) or cut short (a deadline): the client
+     * may still be sending, so the close lingers ({@link LingeringClose}). Event loop, once the output is sent.
+     */
+    private boolean inputRefused() {
+        return decoder.failed() || owesRequestTimeout;
     }
 
     /** The client half-closed: nothing more comes, and what it is owed must come in time. Event loop. */
@@ -245,7 +254,7 @@ public final class HttpConnection {
      * store suffices (a plain store on x86, where a volatile one would cost a fence per batch).
      */
     private ByteBuf send(Batch batch) {
-        int counted = batch.takeCountedOutput();
+        long counted = batch.takeCountedOutput();
         if (counted != 0) {
             OUTPUT_TAKEN.lazySet(this, outputTaken + counted);
         }

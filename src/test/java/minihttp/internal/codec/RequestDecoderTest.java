@@ -369,6 +369,41 @@ class RequestDecoderTest {
     }
 
     @Test
+    void aContentLengthBodyIsGatheredInABufferOfItsSizeNotTwiceIt() {
+        int length = Limits.DEFAULT.maxBody(); // at the limit: doubling would hold 2 MiB for it
+        String head = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + length + "\r\n\r\n";
+        RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
+        int sent = 0;
+        try {
+            for (int read = 0; sent < length; read++) {
+                int n = Math.min(64 * 1024, length - sent);
+                ByteBuf in = ALLOC.directBuffer();
+                if (read == 0) {
+                    in.writeBytes(head.getBytes(ISO_8859_1));
+                }
+                in.writeZero(n);
+                sent += n;
+                try {
+                    decoder.feed(in);
+                    DecodedRequest r = decoder.poll();
+                    if (sent < length) {
+                        assertNull(r);
+                        assertTrue(decoder.cumulationCapacity() <= length + length / 4,
+                                "a " + length + "-byte body held in " + decoder.cumulationCapacity() + " bytes");
+                    } else {
+                        assertEquals(length, r.body().readableBytes());
+                    }
+                    decoder.endRead();
+                } finally {
+                    in.release();
+                }
+            }
+        } finally {
+            decoder.release();
+        }
+    }
+
+    @Test
     void aDetachedRequestOutlivesItsRead() {
         RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT);
         String first = POST + GET.substring(0, 10);
