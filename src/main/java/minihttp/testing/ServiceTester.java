@@ -90,7 +90,7 @@ public final class ServiceTester {
         Request decoded = request.request();
         ConnectionHeader connection = ConnectionHeader.answering(decoded);
         boolean head = decoded.method() == Method.HEAD;
-        return Mono.defer(() -> service.call(decoded))
+        return Mono.defer(() -> ErrorResponses.call(service, decoded)) // a throw or null as the server takes them
                 .flatMap(response -> !head && response instanceof EncodedResponse encoded && encoded.stream() != null
                         ? collect(encoded, connection) : Mono.just(encode(response, connection, head, null)))
                 .onErrorResume(error -> Mono.just(encode(ErrorResponses.answerTo(error), connection, head, error)))
@@ -114,12 +114,14 @@ public final class ServiceTester {
         ResponseFraming framing = ResponseFraming.of(response, connection);
         ByteBuf out = Unpooled.buffer();
         ResponseEncoder.encodeStreamedHead(response, framing, out, DateCache.bytes(), connection);
+        long[] sent = {0};
         return Flux.from(response.stream())
                 // then() discards each element once it has passed here: the discard hook below releases it.
                 .doOnNext(data -> {
                     if (!data.isReadable()) {
                         return;
                     }
+                    sent[0] += data.readableBytes();
                     if (framing == ResponseFraming.CHUNKED) {
                         ByteBuf chunk = ResponseEncoder.chunk(out.alloc(), data.retain());
                         out.writeBytes(chunk);
@@ -132,7 +134,12 @@ public final class ServiceTester {
                     if (framing == ResponseFraming.CHUNKED) {
                         ResponseEncoder.lastChunk(out);
                     }
-                    return TestResponse.parse(ByteBufUtil.getBytes(out), false, null);
+                    // The server closes the connection after a stream whose length is not the one it declared.
+                    Throwable error = framing == ResponseFraming.DECLARED_LENGTH && sent[0] != response.declaredLength()
+                            ? new IllegalStateException("response stream sent " + sent[0] + " bytes of its "
+                                    + "Content-Length " + response.declaredLength() + "; the server closes the connection")
+                            : null;
+                    return TestResponse.parse(ByteBufUtil.getBytes(out), false, error);
                 }))
                 .onErrorResume(error -> Mono.fromCallable(() -> TestResponse.parse(ByteBufUtil.getBytes(out), false,
                         error)))

@@ -122,8 +122,9 @@ public final class TestResponse {
     }
 
     /**
-     * {@return what the service's {@code Mono} failed with, which the server answered with 500; {@code null} if it
-     * did not fail}
+     * {@return what the service's {@code Mono} failed with, which the server answered with 500, or what its
+     * streamed body failed with (a stream that failed, or sent another length than it declared), after which the
+     * server closes the connection; {@code null} if nothing failed}
      */
     public Throwable error() {
         return error;

@@ -32,6 +32,26 @@ class StreamedServiceTesterTest {
     }
 
     @Test
+    void aStreamOfAnotherLengthThanDeclaredFailsAsOnTheServer() {
+        for (String body : new String[] {"abc", "abcde"}) {
+            Service declared = Service.sync(r -> Response.status(HttpStatus.OK).contentLength(4)
+                    .bodyText(Flux.just(body)));
+            TestResponse response = ServiceTester.call(declared, TestRequest.get("/"));
+            response.assertStatus(200).assertHeader("Content-Length", "4");
+            assertNotNull(response.error(), body);
+        }
+        Service exact = Service.sync(r -> Response.status(HttpStatus.OK).contentLength(4).bodyText(Flux.just("ab", "cd")));
+        assertNull(ServiceTester.call(exact, TestRequest.get("/")).assertBody("abcd").error());
+    }
+
+    @Test
+    void aServiceThatReturnsNullIsAnsweredAsOnTheServer() {
+        Service nothing = request -> null;
+        ServiceTester.call(nothing, TestRequest.get("/")).assertStatus(500)
+                .assertBody("Internal Server Error: no response\n");
+    }
+
+    @Test
     void demoStreamAndEvents() {
         Service demo = DemoApp.service();
         ServiceTester.call(demo, TestRequest.get("/stream?n=3&ms=0")).assertStatus(200)

@@ -67,7 +67,7 @@ final class Dispatcher {
             dispatchOther(request, connection, batch);
             return;
         }
-        answer(request, call(service, request), connection, batch);
+        answer(request, ErrorResponses.call(service, request), connection, batch);
     }
 
     /**
@@ -169,26 +169,11 @@ final class Dispatcher {
         Mono<Response> response = switch (method) {
             case OTHER -> UNKNOWN_METHOD;
             case CONNECT -> CONNECT_NOT_IMPLEMENTED;
-            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : call(service, request);
-            default -> call(service, request);
+            case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : ErrorResponses.call(service, request);
+            default -> ErrorResponses.call(service, request);
         };
         // The headers of GET, Content-Length included, and no body, whatever the service did.
         return method == Method.HEAD ? ErrorResponses.orErrorResponse(response, request).map(Response::withoutBody) : response;
-    }
-
-    /**
-     * The service's answer; a service that throws or returns null answers with an error or nothing. Any throwable
-     * but the JVM's fatal ones, as Reactor's operators do: an {@code Error} or a checked exception thrown sneakily
-     * must not end the connection's pipeline, and the responses owed before it, with it.
-     */
-    static Mono<Response> call(Service service, Request request) {
-        try {
-            Mono<Response> response = service.call(request);
-            return response != null ? response : Mono.empty();
-        } catch (Throwable e) {
-            Exceptions.throwIfJvmFatal(e);
-            return Mono.error(e);
-        }
     }
 
     /** The value of a response that is complete already, or the error response for its failure or absence. */
@@ -196,7 +181,7 @@ final class Dispatcher {
         try {
             Response response = (Response) ready.call();
             return response != null ? response : ErrorResponses.NO_RESPONSE;
-        } catch (Throwable e) { // a supplier's Error too, as in call
+        } catch (Throwable e) { // a supplier's Error too, as in ErrorResponses.call
             Exceptions.throwIfJvmFatal(e);
             return ErrorResponses.serviceFailed(e, request);
         }

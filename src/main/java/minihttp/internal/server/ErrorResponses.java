@@ -4,8 +4,10 @@ import minihttp.http.BodyException;
 import minihttp.http.HttpStatus;
 import minihttp.http.Request;
 import minihttp.http.Response;
+import minihttp.service.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -30,6 +32,22 @@ public final class ErrorResponses {
     static final Response CONNECT_NOT_IMPLEMENTED = text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT");
 
     private ErrorResponses() {}
+
+    /**
+     * The service's answer; a service that throws or returns null answers with an error or nothing. Any throwable
+     * but the JVM's fatal ones, as Reactor's operators do: an {@code Error} or a checked exception thrown sneakily
+     * must not end the connection's pipeline, and the responses owed before it, with it. The testing kit
+     * calls services through it too.
+     */
+    public static Mono<Response> call(Service service, Request request) {
+        try {
+            Mono<Response> response = service.call(request);
+            return response != null ? response : Mono.empty();
+        } catch (Throwable e) {
+            Exceptions.throwIfJvmFatal(e);
+            return Mono.error(e);
+        }
+    }
 
     /** The answer to input the decoder refused: its status, and its message as the body. */
     static Response decoderError(HttpStatus status, String message) {
