@@ -19,10 +19,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import minihttp.http.Request;
+import minihttp.http.Response;
+import minihttp.service.Router;
 import minihttp.service.Service;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Mono;
 
 /**
  * Graceful shutdown of an in-process server under load: busy connections get every response they are owed (the last
@@ -45,10 +49,23 @@ class ShutdownTest {
     }
 
     private void start(int threads) {
-        Service routes = EndToEndTest.testService();
-        Service counting = request -> {
-            calls.incrementAndGet();
-            return routes.call(request);
+        Service routes = Router.builder()
+                .post("/count", Service.streaming(request -> request.bodyStream()
+                        .reduce(0L, (count, piece) -> count + piece.readableBytes())
+                        .map(count -> Response.text(Long.toString(count)))))
+                .notFound(EndToEndTest.testService())
+                .build();
+        Service counting = new Service() {
+            @Override
+            public Mono<Response> call(Request request) {
+                calls.incrementAndGet();
+                return routes.call(request);
+            }
+
+            @Override
+            public boolean streamsBody(Request request) {
+                return routes.streamsBody(request);
+            }
         };
         server = HttpServer.create().port(0).threads(threads).handle(counting).bind();
     }
@@ -158,7 +175,7 @@ class ShutdownTest {
     }
 
     @Test
-    void aHeadWaitingForItsContinueDoesNotTakeTheCloseFromTheLastResponse() throws Exception {
+    void aHeadWaitingForItsContinueGetsItAndItsAnswerSaysClose() throws Exception {
         start(1);
         RawClient c = connect();
         // One read: a slow request, then the head of a POST whose client waits for 100 Continue to send its body.
@@ -166,14 +183,47 @@ class ShutdownTest {
                 + "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
         awaitCalls(1);
         CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
-        // The shutdown reads no body: the slow response is the last one, and says so.
-        assertResponse(c.read(), 200, "OK", "1:600", "Connection", "close");
+        // The shutdown waits for the request that has begun: the POST gets its 100 Continue, then its answer.
+        assertResponse(c.read(), 200, "OK", "1:600");
         String interim = "HTTP/1.1 100 Continue\r\n\r\n";
         StringBuilder rest = new StringBuilder();
         for (int i = 0; i < interim.length(); i++) {
             rest.append((char) c.readByte());
         }
         assertEquals(interim, rest.toString());
+        c.write("hello");
+        assertResponse(c.read(), 200, "OK", "hello", "Connection", "close");
+        assertTrue(c.closedByServer(2_000), "not closed after the last response");
+        assertTrue(shutdown.get(10, TimeUnit.SECONDS));
+    }
+
+    /** The same with a streamed body, whose service has had the request since its head. */
+    @Test
+    void aRequestWhoseStreamedBodyIsArrivingIsAnsweredBeforeTheClose() throws Exception {
+        start(1);
+        RawClient c = connect();
+        c.write("POST /count HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello");
+        awaitCalls(1);
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+        Thread.sleep(200);
+        c.write("world" + get("/plaintext"));
+        assertResponse(c.read(), 200, "OK", "10", "Connection", "close");
+        assertTrue(c.closedByServer(2_000), "not closed after the last response");
+        assertTrue(shutdown.get(10, TimeUnit.SECONDS));
+    }
+
+    /** A request whose body is arriving when the shutdown begins is read to its end and answered, then closed. */
+    @Test
+    void aRequestWhoseBodyIsArrivingIsAnsweredBeforeTheClose() throws Exception {
+        start(1);
+        RawClient c = connect();
+        c.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello");
+        Thread.sleep(200);
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+        Thread.sleep(200);
+        assertFalse(c.closedByServer(100), "closed with a request half read");
+        c.write("world" + get("/plaintext")); // the request after it is not read: the connection is closing
+        assertResponse(c.read(), 200, "OK", "helloworld", "Connection", "close");
         assertTrue(c.closedByServer(2_000), "not closed after the last response");
         assertTrue(shutdown.get(10, TimeUnit.SECONDS));
     }

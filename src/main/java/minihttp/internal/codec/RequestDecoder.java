@@ -269,6 +269,11 @@ public final class RequestDecoder {
                 || cumulation != null && cumulation.isReadable();
     }
 
+    /** Makes the streamed body being read the last input decoded: the decoder ends after it ({@link #ended()}). */
+    public void endAfterStreamedBody() {
+        closeAfterBody = true;
+    }
+
     /** Whether the head of the current request is done and its body is still arriving. */
     public boolean readingBody() {
         return switch (state) {

@@ -109,6 +109,8 @@ public final class HttpConnection {
     private boolean decodeMoreSent;
     /** The client half-closed; event loop. */
     private boolean inputEnded;
+    /** A graceful shutdown waits for the request arriving: the read that completes it ends the connection. */
+    private boolean drainAfterRequest;
 
     private HttpConnection(Service service, Limits limits, ByteBufAllocator alloc, Connection connection,
                            Timeouts timeouts, HttpListener listener) {
@@ -219,6 +221,14 @@ public final class HttpConnection {
         DecodedRequest request;
         while (!batch.endsConnection() && batch.chargedBytes() <= room && (request = decoder.poll()) != null) {
             dispatcher.dispatch(request, batch);
+            if (drainAfterRequest) { // the request a graceful shutdown waited for: nothing is decoded after it
+                batch.makeLastResponseClose();
+                if (request.isBodyStreamed()) {
+                    decoder.endAfterStreamedBody();
+                } else {
+                    batch.endConnection();
+                }
+            }
         }
         boolean overBudget = !batch.endsConnection() && batch.chargedBytes() > room;
         if (!batch.endsConnection() && !overBudget) {
@@ -353,13 +363,30 @@ public final class HttpConnection {
 
     /**
      * Graceful shutdown of this connection, on its event loop: stop reading, make the response still owed last
-     * say {@code Connection: close}, and close once it is sent (at once when nothing is owed).
+     * say {@code Connection: close}, and close once it is sent (at once when nothing is owed). A request still
+     * arriving (its head or its body) is read to its end and answered first, and nothing after it: a client in the
+     * middle of a POST would otherwise lose it, unanswered. The shutdown's timeout bounds the wait, as do the head
+     * and body deadlines.
      */
     void drain() {
+        if (decoder.streamingBody()) {
+            // Its service has the request already: the decoder ends with the body, and the batch of that read
+            // ends the connection.
+            decoder.endAfterStreamedBody();
+            closeLastResponse();
+        } else if (decoder.hasPartialRequest() && !decodingStopped) {
+            drainAfterRequest = true; // the read that completes it ends the connection (see onRead)
+        } else {
+            closeLastResponse();
+            endInbound();
+        }
+    }
+
+    /** Makes the last response owed say {@code Connection: close}: the connection ends after it. */
+    private void closeLastResponse() {
         if (lastBatchWithResponses != null) {
             lastBatchWithResponses.makeLastResponseClose();
         }
-        endInbound();
     }
 
     // Completes in.receive() (reactor-netty drops what arrives later); the composition then finishes the batches
