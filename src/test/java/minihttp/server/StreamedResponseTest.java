@@ -199,6 +199,23 @@ class StreamedResponseTest {
         }
     }
 
+    /**
+     * A stream of declared length that is the last response of its read ends with nothing left to write (no last
+     * chunk): the connection goes on, and a request in a later read is answered.
+     */
+    @Test
+    void aDeclaredLengthStreamLastInItsReadKeepsTheConnection() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            for (int i = 0; i < 5; i++) {
+                client.write(get("/declared?n=5"));
+                assertEquals("hello", client.read().body());
+            }
+            client.write(get("/plaintext"));
+            assertEquals("Hello, World!", client.read().body());
+            assertFalse(client.closedByServer(200), "closed after a complete response of declared length");
+        }
+    }
+
     @Test
     void headGetsTheHeadOnlyAndTheStreamIsNotSubscribed() throws Exception {
         try (RawClient client = new RawClient(server.port())) {

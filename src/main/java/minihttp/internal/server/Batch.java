@@ -2,6 +2,7 @@ package minihttp.internal.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -312,11 +313,15 @@ final class Batch {
         return flushReadyFirst ? Flux.concat(Mono.just(this), rest) : rest;
     }
 
-    /** Hands the encoded output over: the batch keeps no reference to it. */
+    /**
+     * Hands the encoded output over: the batch keeps no reference to it. A batch whose last response was a stream
+     * of declared length has none left (its frames went out as they came, and no last chunk ends it); it still
+     * goes through the send, which uncounts its output, so it hands over an empty buffer.
+     */
     synchronized ByteBuf takeOutput() {
         ByteBuf output = out;
         out = null;
-        return output;
+        return output != null ? output : Unpooled.EMPTY_BUFFER;
     }
 
     /** Releases everything the batch still holds: on cancel, or when it was never sent. */
