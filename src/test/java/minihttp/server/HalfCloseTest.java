@@ -80,6 +80,22 @@ class HalfCloseTest {
         assertTrue(client.closedByServer(CLOSE_WITHIN_MS), "the connection outlived the idle timeout by far");
     }
 
+    /** ... but a stream that keeps sending is no idle connection: it goes on past the idle timeout. */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aStreamThatKeepsSendingAfterHalfCloseOutlivesTheIdleTimeout(Transport transport) throws Exception {
+        server = HttpServer.create().port(0).threads(1).transport(transport)
+                .timeouts(new Timeouts(Duration.ofMillis(500), Timeouts.DEFAULT.header(), Timeouts.DEFAULT.body(),
+                        Timeouts.DEFAULT.shutdown(), Timeouts.DEFAULT.write(), Timeouts.DEFAULT.minBodyRate(),
+                        Timeouts.DEFAULT.minBodyRateGrace()))
+                .handle(DemoApp.service()).bind();
+        RawClient client = clients.add(new RawClient(server.port())).write(get("/stream?n=15&ms=100")).halfClose();
+        StreamedResponseTest.readHead(client);
+        String body = StreamedResponseTest.readChunkedBody(client); // 1.5 s of ticks, three idle timeouts
+        assertTrue(body.endsWith("tick 15\n"), body);
+        assertTrue(client.closedByServer(CLOSE_WITHIN_MS), "the server closes once the stream is out");
+    }
+
     @ParameterizedTest
     @MethodSource("transports")
     void pendingResponseArrivesAfterHalfClose(Transport transport) throws Exception {

@@ -79,7 +79,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
     private volatile int inService;   // batches whose responses are still being computed
     private boolean expired;
     private long graceEnd;            // once expired: when the connection is closed if it has not ended
-    private boolean inputEnded;       // the client half-closed, at lastRead
+    private volatile boolean inputEnded; // the client half-closed, at lastRead
 
     ConnectionTimer(Channel channel, Timeouts timeouts, Expiry expiry) {
         this.channel = channel;
@@ -133,8 +133,8 @@ final class ConnectionTimer extends TimerWheel.Entry {
     /**
      * The client ended its input (a half-close, or a close that cannot be told from one until a write fails): the
      * responses it is owed must come within the idle timeout from now, being computed or not, else the connection
-     * is closed; a response that never comes, or a stream that stays quiet, would otherwise hold it for ever. A
-     * stream still being sent to a half-closed client is cut then too. Event loop.
+     * is closed; a response that never comes, or a stream that stays quiet, would otherwise hold it for ever.
+     * Output sent counts as progress ({@link #outputSent()}), so a stream that keeps sending goes on. Event loop.
      */
     void inputEnded() {
         long now = System.nanoTime();
@@ -142,6 +142,13 @@ final class ConnectionTimer extends TimerWheel.Entry {
         lastRead = now;
         if (!expired) {
             scheduleIfNearer(now + idleNanos());
+        }
+    }
+
+    /** A batch or a frame of a stream went to the channel; any thread. After a half-close it counts as progress. */
+    void outputSent() {
+        if (inputEnded) {
+            lastServed = System.nanoTime();
         }
     }
 

@@ -271,6 +271,7 @@ public final class HttpConnection {
         if (decodingStopped) {
             connection.channel().eventLoop().execute(this::decodeMoreIfRoom);
         }
+        timer.outputSent();
         ByteBuf output = batch.takeOutput();
         if (!batch.hasPending() && connection.channel().eventLoop().inEventLoop()) {
             // Sent whole, where a shutdown could not have seen it half sent: there is no response left in it to
