@@ -77,13 +77,14 @@ public final class HttpConnection {
     public static final int OUTPUT_BUDGET = WRITE_BUFFER_WATER_MARK.high();
     /**
      * What a response queued behind one still being computed counts against the output budget before it is
-     * encoded: about what such a request holds (its detached request, its {@code Mono}'s operators, the response to
-     * come). Responses that are computed elsewhere encode nothing until they complete; without a charge a
+     * encoded. Responses that are computed elsewhere encode nothing until they complete; without a charge a
      * pipelining client could have a read's worth of them (some thousand) computed at once, each holding its
-     * request, at every read the connection reads ahead. With it a connection holds some sixty. A ready response
-     * queued behind them counts its body's length if that is more: its body is held until its turn.
+     * request and then its response, at every read the connection reads ahead. With it a connection has at most
+     * 17 in service: TechEmpower's pipelining depth of 16, and one. What they hold once complete is theirs to bound
+     * (a client without pipelining can make 17 connections). A ready response queued behind them counts its body's
+     * length if that is more: its body is held until its turn.
      */
-    public static final int UNENCODED_CHARGE = 1024;
+    public static final int UNENCODED_CHARGE = 4096;
     private static final AtomicLongFieldUpdater<HttpConnection> OUTPUT_TAKEN =
             AtomicLongFieldUpdater.newUpdater(HttpConnection.class, "outputTaken");
     private final RequestDecoder decoder;
