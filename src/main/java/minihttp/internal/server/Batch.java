@@ -83,18 +83,9 @@ final class Batch {
     /** A response that was ready when it was added. */
     private record Ready(Response response, ConnectionHeader connection) implements Entry {}
 
-    /**
-     * A response still being computed, failures and emptiness already turned into error responses;
-     * {@code streamed} is its request when that streams its body, else null.
-     */
+    /** A response still being computed, failures already error responses; {@code streamed}: its request, if so. */
     private record Pending(Mono<Response> response, ConnectionHeader connection, DecodedRequest streamed)
-            implements Entry {
-
-        /** The header it is encoded with: close once its request's body has failed, as the connection ends then. */
-        ConnectionHeader connectionNow() {
-            return streamed != null && streamed.bodyFailed() ? ConnectionHeader.CLOSE : connection;
-        }
-    }
+            implements Entry {}
 
     /** {@code 100 Continue}, which goes out once the responses before it have. */
     private enum Continue implements Entry { INTERIM }
@@ -314,9 +305,8 @@ final class Batch {
     }
 
     /**
-     * Hands the encoded output over: the batch keeps no reference to it. A batch whose last response was a stream
-     * of declared length has none left (its frames went out as they came, and no last chunk ends it); it still
-     * goes through the send, which uncounts its output, so it hands over an empty buffer.
+     * Hands the encoded output over: the batch keeps no reference to it. Empty when the last response was a stream
+     * of declared length, whose frames went out as they came (the batch still goes through the send, to be uncounted).
      */
     synchronized ByteBuf takeOutput() {
         ByteBuf output = out;
@@ -374,10 +364,12 @@ final class Batch {
             return Flux.empty();
         }
         writeQueuedContinues();
-        // The Connection header is the entry's now, not when it was subscribed to: a shutdown may have made it close.
+        // The Connection header is the entry's now, not when it was subscribed to: a shutdown may have made it close,
+        // and a streamed body that failed ends the connection.
         Entry entry = queued.get(encodedQueued++);
-        ConnectionHeader connection = entry instanceof Pending pending ? pending.connectionNow()
-                : ((Ready) entry).connection();
+        ConnectionHeader connection = !(entry instanceof Pending pending) ? ((Ready) entry).connection()
+                : pending.streamed() != null && pending.streamed().bodyFailed() ? ConnectionHeader.CLOSE
+                : pending.connection();
         allocateOutput();
         byte[] date = DateCache.bytes(); // not the read's: the response may complete seconds later
         if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
