@@ -237,7 +237,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
             return;
         }
         if (inputEnded && phase == Phase.IDLE) {
-            log.debug("{}: the client's input ended, and what it is owed did not come within the idle timeout", channel);
+            log.debug("{}: the client's input ended, and what it is owed did not come in the idle timeout", channel);
             channel.close();
             return;
         }

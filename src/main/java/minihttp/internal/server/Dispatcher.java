@@ -173,7 +173,8 @@ final class Dispatcher {
             default -> ErrorResponses.call(service, request);
         };
         // The headers of GET, Content-Length included, and no body, whatever the service did.
-        return method == Method.HEAD ? ErrorResponses.orErrorResponse(response, request).map(Response::withoutBody) : response;
+        return method == Method.HEAD
+                ? ErrorResponses.orErrorResponse(response, request).map(Response::withoutBody) : response;
     }
 
     /** The value of a response that is complete already, or the error response for its failure or absence. */
