@@ -72,9 +72,7 @@ class HalfCloseTest {
     @MethodSource("transports")
     void aResponseThatNeverComesAfterHalfCloseEndsAtTheIdleTimeout(Transport transport) throws Exception {
         server = HttpServer.create().port(0).threads(1).transport(transport)
-                .timeouts(new Timeouts(Duration.ofMillis(500), Timeouts.DEFAULT.header(), Timeouts.DEFAULT.body(),
-                        Timeouts.DEFAULT.shutdown(), Timeouts.DEFAULT.write(), Timeouts.DEFAULT.minBodyRate(),
-                        Timeouts.DEFAULT.minBodyRateGrace()))
+                .timeouts(Timeouts.DEFAULT.withIdle(Duration.ofMillis(500)))
                 .handle(request -> Mono.never()).bind();
         RawClient client = clients.add(new RawClient(server.port())).write(get("/never")).halfClose();
         assertTrue(client.closedByServer(CLOSE_WITHIN_MS), "the connection outlived the idle timeout by far");
@@ -85,9 +83,7 @@ class HalfCloseTest {
     @MethodSource("transports")
     void aStreamThatKeepsSendingAfterHalfCloseOutlivesTheIdleTimeout(Transport transport) throws Exception {
         server = HttpServer.create().port(0).threads(1).transport(transport)
-                .timeouts(new Timeouts(Duration.ofMillis(500), Timeouts.DEFAULT.header(), Timeouts.DEFAULT.body(),
-                        Timeouts.DEFAULT.shutdown(), Timeouts.DEFAULT.write(), Timeouts.DEFAULT.minBodyRate(),
-                        Timeouts.DEFAULT.minBodyRateGrace()))
+                .timeouts(Timeouts.DEFAULT.withIdle(Duration.ofMillis(500)))
                 .handle(DemoApp.service()).bind();
         RawClient client = clients.add(new RawClient(server.port())).write(get("/stream?n=15&ms=100")).halfClose();
         StreamedResponseTest.readHead(client);
