@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.BooleanSupplier;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -40,8 +39,8 @@ final class ChannelWriter extends Mono<Void> {
 
     private final Publisher<ByteBuf> output;
     private final Channel channel;
-    /** Asked once the last write has left: whether the client may still be sending (see {@link LingeringClose}). */
-    private final BooleanSupplier lingers;
+    /** Asked once the last write has left whether its client may still be sending (see {@link LingeringClose}). */
+    private final HttpConnection connection;
     /**
      * The unsafe's void promise: no promise object per write, and no exception fired down the pipeline for a write
      * to a channel that closed meanwhile (Netty releases the buffer). Netty hands it out on the event loop only; it
@@ -50,16 +49,16 @@ final class ChannelWriter extends Mono<Void> {
     private final ChannelPromise noPromise;
 
     /** Runs on the channel's event loop. */
-    ChannelWriter(Publisher<ByteBuf> output, Channel channel, BooleanSupplier lingers) {
+    ChannelWriter(Publisher<ByteBuf> output, Channel channel, HttpConnection connection) {
         this.output = output;
         this.channel = channel;
-        this.lingers = lingers;
+        this.connection = connection;
         this.noPromise = channel.unsafe().voidPromise();
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super Void> actual) {
-        output.subscribe(new Writes(channel, noPromise, lingers, actual));
+        output.subscribe(new Writes(channel, noPromise, connection, actual));
     }
 
     private static final class Writes implements CoreSubscriber<ByteBuf>, Subscription, ChannelFutureListener {
@@ -69,17 +68,17 @@ final class ChannelWriter extends Mono<Void> {
 
         private final Channel channel;
         private final ChannelPromise noPromise;
-        private final BooleanSupplier lingers;
+        private final HttpConnection connection;
         private final CoreSubscriber<? super Void> actual;
         private Subscription upstream;
         /** 1 once {@link #actual} has been told the end: by the last write, the close, or a cancel. */
         private volatile int done;
 
-        Writes(Channel channel, ChannelPromise noPromise, BooleanSupplier lingers,
+        Writes(Channel channel, ChannelPromise noPromise, HttpConnection connection,
                CoreSubscriber<? super Void> actual) {
             this.channel = channel;
             this.noPromise = noPromise;
-            this.lingers = lingers;
+            this.connection = connection;
             this.actual = actual;
         }
 
@@ -124,7 +123,7 @@ final class ChannelWriter extends Mono<Void> {
                 return;
             }
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-                if (written.isSuccess() && lingers.getAsBoolean()) {
+                if (written.isSuccess() && connection.inputRefused()) {
                     LingeringClose.then(channel, () -> end(error));
                 } else {
                     end(error);

@@ -145,6 +145,11 @@ final class ConnectionTimer extends TimerWheel.Entry {
         }
     }
 
+    /** Whether the client has ended its input. */
+    boolean hasInputEnded() {
+        return inputEnded;
+    }
+
     /** A batch or a frame of a stream went to the channel; any thread. After a half-close it counts as progress. */
     void outputSent() {
         if (inputEnded) {

@@ -107,8 +107,6 @@ public final class HttpConnection {
     private volatile boolean decodingStopped;
     /** A {@link WriteGate#DECODE_MORE} read is on its way; event loop. */
     private boolean decodeMoreSent;
-    /** The client half-closed; event loop. */
-    private boolean inputEnded;
     /** A graceful shutdown waits for the request arriving: the read that completes it ends the connection. */
     private boolean drainAfterRequest;
 
@@ -139,7 +137,7 @@ public final class HttpConnection {
                     if (read == HalfClose.INPUT_ENDED) {
                         // The client half-closed: what it sent is answered, then the send closes. Requests kept
                         // at the output budget are decoded first, by the reads the drained output hands us.
-                        connection.inputEnded();
+                        connection.timer.inputEnded(); // what it is owed must come in time
                         if (!connection.decodingStopped) {
                             sink.complete();
                         }
@@ -149,7 +147,7 @@ public final class HttpConnection {
                     if (!batch.isEmpty()) {
                         sink.next(batch);
                     }
-                    if (batch.endsConnection() || connection.inputEnded && !connection.decodingStopped) {
+                    if (batch.endsConnection() || connection.timer.hasInputEnded() && !connection.decodingStopped) {
                         sink.complete(); // cancels the inbound: nothing is read after the last batch
                     }
                 })
@@ -158,7 +156,7 @@ public final class HttpConnection {
                 .map(connection::send);
         connection.start(drain);
         // Each batch is one write and one flush; the completed handler closes the connection.
-        return new ChannelWriter(writes, accepted[0].channel(), connection::inputRefused);
+        return new ChannelWriter(writes, accepted[0].channel(), connection);
     }
 
     /** Starts the clock and the write gate; drains at once when the server is already shutting down. */
@@ -197,14 +195,8 @@ public final class HttpConnection {
      * Whether the connection ends with its input refused (an error in it) or cut short (a deadline): the client
      * may still be sending, so the close lingers ({@link LingeringClose}). Event loop, once the output is sent.
      */
-    private boolean inputRefused() {
+    boolean inputRefused() {
         return decoder.failed() || owesRequestTimeout;
-    }
-
-    /** The client half-closed: nothing more comes, and what it is owed must come in time. Event loop. */
-    private void inputEnded() {
-        inputEnded = true;
-        timer.inputEnded();
     }
 
     /** Decodes one read and calls the service for each request in it; runs on the event loop. */
