@@ -282,6 +282,27 @@ class TlsTest {
         assertPlaintext(client.read());
     }
 
+    @ParameterizedTest
+    @MethodSource("providers")
+    void shutdownAnswersTlsRequestsInFlightAndDoesNotWaitForAHandshakeNeverBegun(Tls.Provider provider)
+            throws Exception {
+        RunningServer running = start(provider);
+        RawClient busy = tlsClient(running.port());
+        busy.write(get("/delay?ms=500&i=1"));
+        Socket silent = plainSocket(running.port()); // connected, but never sends its ClientHello
+        Thread.sleep(100); // both accepted, the request read
+
+        long from = System.nanoTime();
+        assertTrue(running.shutdown(Duration.ofSeconds(5)), "shutdown was not clean");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+        assertTrue(ms < 2_000, "shutdown took " + ms + " ms: it waited for the silent handshake");
+        RawClient.Response answer = busy.read();
+        assertEquals(200, answer.status());
+        assertEquals("i=1", answer.body());
+        assertEquals("close", answer.header("Connection"));
+        assertEquals(-1, silent.getInputStream().read(), "the silent connection was not closed");
+    }
+
     @Test
     void plainAndTlsOnTwoPortsAtOnce() throws Exception {
         server = HttpServer.create().port(0).tlsPort(0).threads(2).tls(TLS).handle(service()).bind();

@@ -6,9 +6,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 /**
- * The graceful shutdown of a server's connections. reactor-netty keeps every open connection in {@link #channels()}
- * and, in {@code disposeNow}, waits for them to end; this tells each one to end first: stop reading, send the
- * responses it owes (the last one with {@code Connection: close}), then close.
+ * The graceful shutdown of a server's connections. reactor-netty keeps every open connection in {@link #channels()},
+ * where {@link ServerBinding#shutdown} waits for them to end; this tells each one to end first: stop reading, send
+ * the responses it owes (the last one with {@code Connection: close}), then close.
  */
 public final class Drain {
 

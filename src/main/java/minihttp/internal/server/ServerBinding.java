@@ -8,6 +8,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.tcp.SslProvider;
 import reactor.netty.tcp.TcpServer;
 
@@ -104,7 +106,11 @@ public final class ServerBinding {
             if (tls != null) {
                 SslProvider ssl = SslProvider.builder().sslContext(tls.sslContext()).build();
                 int port = sockets.tlsPort() != NO_PORT ? sockets.tlsPort() : sockets.port();
-                securePort = listen(base.secure(ssl), port, sockets, group, servers);
+                // reactor-netty adds a TLS connection to the group only once its handshake is done; one still
+                // shaking hands at shutdown would be left open, as the loops' stop does not close it either.
+                TcpServer secure = base.secure(ssl).doOnChannelInit((observer, channel, address) ->
+                        drain.channels().add(channel));
+                securePort = listen(secure, port, sockets, group, servers);
             }
             return new ServerBinding(servers, group, drain, plainPort, securePort);
         } catch (RuntimeException e) {
@@ -172,27 +178,39 @@ public final class ServerBinding {
     }
 
     /**
-     * Drains every connection, closes the listeners, closes what is still open at the deadline, then stops the
-     * event loops; whether every connection finished in time.
+     * Drains every connection, closes the listeners, waits for the connections to close, closes what is still open
+     * at the deadline, then stops the event loops; whether every connection finished in time.
      */
     public boolean shutdown(Duration timeout) {
         drain.start();
         long deadline = System.nanoTime() + timeout.toNanos();
+        // Not reactor-netty's disposeNow: it asks each connection's ChannelOperations for its end from this thread,
+        // and a connection closing on its loop meanwhile can make that throw. A drained connection ends by closing.
+        servers.forEach(DisposableServer::dispose);
         boolean clean = true;
         for (DisposableServer server : servers) {
-            // Closes the listening socket, waits for its connections to end, closes the rest at the deadline.
-            long left = Math.max(deadline - System.nanoTime(), MIN_DISPOSE_TIMEOUT.toNanos());
-            try {
-                server.disposeNow(Duration.ofNanos(left));
-            } catch (IllegalStateException deadlinePassed) {
-                clean = false;
+            clean &= awaitUntil(server.channel().closeFuture(), deadline);
+        }
+        for (Channel channel : drain.channels()) {
+            if (ChannelOperations.get(channel) == null) {
+                channel.close(); // not served yet (a TLS handshake, say), so it owes nothing: as disposeNow does
             }
+        }
+        for (Channel channel : drain.channels()) {
+            clean &= awaitUntil(channel.closeFuture(), deadline);
         }
         if (!clean) {
             log.warn("shutdown: connections still busy after {} ms were closed", timeout.toMillis());
+            drain.channels().close().awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
         }
         stopLoops(group);
         return clean;
+    }
+
+    /** Waits for {@code future} until {@code deadline} (a {@link System#nanoTime()}); whether it completed. */
+    private static boolean awaitUntil(Future<?> future, long deadline) {
+        long left = Math.max(deadline - System.nanoTime(), MIN_DISPOSE_TIMEOUT.toNanos());
+        return future.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
     }
 
     private static void stopLoops(EventLoopGroup group) {
