@@ -53,11 +53,11 @@ public final class Blocking {
     }
 
     /**
-     * Runs {@code function} on the scheduler. A thread cannot be stopped once it runs, so a cancel (the client
-     * went away) must not release the request's bytes under it: the call takes its own reference when it is
-     * subscribed, and whichever comes first, the function starting or the Mono ending without it, owns releasing it.
+     * A service that runs {@code function} off the event loops (see {@code Service.blocking}). A thread cannot be
+     * stopped once it runs, so a cancel (the client went away) must not release the request's bytes under it: the
+     * call takes its own reference when it is subscribed, and whichever comes first, the function starting or the
+     * Mono ending without it, owns releasing it.
      */
-    /** A service that runs {@code function} off the event loops (see {@code Service.blocking}). */
     public static Service service(Function<Request, Response> function) {
         return request -> Mono.defer(() -> {
             retainBytes(request); // subscribed while the connection still holds them
