@@ -3,6 +3,7 @@ package minihttp.internal.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -388,10 +389,11 @@ final class Batch {
         ResponseEncoder.encodeStreamedHead(response, framing, out, date, connection);
         lastEncoded = null; // its head goes out now: a shutdown can no longer make it say close
         Flux<Batch> body = StreamedBody.frames(response, framing, alloc)
-                // One frame at a time, the next asked for once the channel can take more: the stream's demand is
-                // the socket's, whatever the send's prefetch.
-                .concatMap(frame -> Mono.fromCallable(() -> withFrame(frame))
-                        .concatWith(gate == null ? Mono.empty() : gate.whenWritable().then(Mono.empty())), 0);
+                // One frame at a time, the next once the channel can take more (the socket's demand). The batch
+                // owns a frame from the mapper on; one coming as the output is cancelled is the discard hook's.
+                .concatMap(frame -> Mono.justOrEmpty(withFrame(frame))
+                        .concatWith(gate == null ? Mono.empty() : gate.whenWritable().then(Mono.empty())), 0)
+                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
         return Flux.concat(Mono.just(this), body, Mono.fromCallable(() -> afterStream(framing)));
     }
 
