@@ -2,6 +2,7 @@ package minihttp.observe;
 
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.function.Consumer;
 import minihttp.http.HttpStatus;
 
 /**
@@ -32,7 +33,8 @@ public interface HttpListener {
     default void exchange(Exchange exchange) {}
 
     /**
-     * Bytes that are not a valid request were answered with an error status, and the connection closes.
+     * Bytes that are not a valid request, or a request that did not arrive in time (408), were answered with an
+     * error status, and the connection closes.
      *
      * @param remote the client's address
      * @param status the status answered
@@ -41,7 +43,8 @@ public interface HttpListener {
     default void decodeError(SocketAddress remote, HttpStatus status, String message) {}
 
     /**
-     * Several listeners as one, called in order.
+     * Several listeners as one, called in order; one that throws does not keep the others from being called, and
+     * the first failure is thrown once all have been.
      *
      * @param listeners the listeners
      * @return a listener that calls each of them
@@ -54,23 +57,41 @@ public interface HttpListener {
         return new HttpListener() {
             @Override
             public void connectionOpened(SocketAddress remote) {
-                copy.forEach(l -> l.connectionOpened(remote));
+                each(copy, l -> l.connectionOpened(remote));
             }
 
             @Override
             public void connectionClosed(SocketAddress remote) {
-                copy.forEach(l -> l.connectionClosed(remote));
+                each(copy, l -> l.connectionClosed(remote));
             }
 
             @Override
             public void exchange(Exchange exchange) {
-                copy.forEach(l -> l.exchange(exchange));
+                each(copy, l -> l.exchange(exchange));
             }
 
             @Override
             public void decodeError(SocketAddress remote, HttpStatus status, String message) {
-                copy.forEach(l -> l.decodeError(remote, status, message));
+                each(copy, l -> l.decodeError(remote, status, message));
             }
         };
+    }
+
+    private static void each(List<HttpListener> listeners, Consumer<HttpListener> call) {
+        RuntimeException first = null;
+        for (HttpListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

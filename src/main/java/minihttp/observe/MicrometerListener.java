@@ -1,5 +1,6 @@
 package minihttp.observe;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.SocketAddress;
@@ -10,12 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import minihttp.http.HttpStatus;
 import minihttp.http.Method;
 
 /**
  * Micrometer's HTTP server metrics, under the names its conventions use: the timer {@code http.server.requests}
  * tagged with {@code method}, {@code status}, {@code uri} (the route template, {@code NOT_FOUND} when no route
- * matched) and {@code outcome}, and the gauge {@code http.server.connections.active}. Needs
+ * matched) and {@code outcome}, and the gauge {@code http.server.connections.active}; requests refused before a
+ * service saw them (malformed, too large, too slow) count in {@code http.server.requests.refused}, tagged with
+ * their {@code status}. Needs
  * {@code io.micrometer:micrometer-core}, an optional dependency of the library.
  */
 public final class MicrometerListener implements HttpListener {
@@ -24,6 +28,7 @@ public final class MicrometerListener implements HttpListener {
     private final AtomicLong active = new AtomicLong();
     /** The timers made so far, by their tags: a lookup here is cheaper than Micrometer's builder per request. */
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<Integer, Counter> refused = new ConcurrentHashMap<>();
 
     private record Key(String method, int status, String uri) {}
 
@@ -57,6 +62,14 @@ public final class MicrometerListener implements HttpListener {
         String method = KNOWN_METHODS.contains(e.method()) ? e.method() : Method.OTHER.name();
         timers.computeIfAbsent(new Key(method, e.status(), uri), this::timer)
                 .record(e.durationNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void decodeError(SocketAddress remote, HttpStatus status, String message) {
+        refused.computeIfAbsent(status.code(), code -> Counter.builder("http.server.requests.refused")
+                .description("Requests answered with an error before reaching a service")
+                .tag("status", Integer.toString(code))
+                .register(registry)).increment();
     }
 
     private Timer timer(Key key) {

@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Duration;
 import java.util.Objects;
 import minihttp.internal.server.Drain;
+import minihttp.internal.server.GuardedListener;
 import minihttp.internal.server.HttpConnection;
 import minihttp.internal.server.ServerBinding;
 import minihttp.internal.server.SimpleConnection;
@@ -288,7 +289,7 @@ public final class HttpServer {
     /**
      * Tells {@code listener} of connections, answered requests and decode errors: an access log, metrics, or one's
      * own ({@link HttpListener#all} combines several). With none, the default, the server does no work for one.
-     * The study pipeline ({@link Pipeline#SIMPLE}) tells no listener.
+     * A listener that throws is logged, and changes nothing the server does. The study pipeline ({@link Pipeline#SIMPLE}) tells no listener.
      *
      * @param listener the listener, or {@code null} for none
      * @return a copy of this server with the setting changed
@@ -418,7 +419,7 @@ public final class HttpServer {
         Limits decoderLimits = limits;
         Timeouts connectionTimeouts = timeouts;
         Drain drain = new Drain();
-        HttpListener connectionListener = listener;
+        HttpListener connectionListener = GuardedListener.of(listener);
         ServerBinding binding = ServerBinding.bind(new ServerBinding.Sockets(host, port, tlsPort, threads, transport,
                         reusePort, backlog, noDelay, receiveBuffer, sendBuffer, unsentLimit, allocator, tls), drain,
                 (in, out) -> pipeline == Pipeline.SIMPLE

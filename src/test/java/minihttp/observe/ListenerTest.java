@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import minihttp.http.HttpStatus;
 import minihttp.http.Response;
@@ -115,6 +117,80 @@ class ListenerTest {
             String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertEquals("http 127.0.0.1 " + server.port(), body);
+        }
+    }
+
+    /** A listener that throws at every call, in every callback, changes nothing the server sends. */
+    @Test
+    void aListenerThatThrowsChangesNothingAndTheOthersStillHear() throws Exception {
+        HttpListener throwing = new HttpListener() {
+            @Override
+            public void connectionOpened(SocketAddress remote) {
+                throw new IllegalStateException("expected by the test: opened");
+            }
+
+            @Override
+            public void connectionClosed(SocketAddress remote) {
+                throw new IllegalStateException("expected by the test: closed");
+            }
+
+            @Override
+            public void exchange(Exchange exchange) {
+                throw new IllegalStateException("expected by the test: exchange");
+            }
+
+            @Override
+            public void decodeError(SocketAddress remote, HttpStatus status, String message) {
+                throw new IllegalStateException("expected by the test: decodeError");
+            }
+        };
+        Recording recording = new Recording();
+        Router router = Router.builder()
+                .get("/plaintext", Service.constant(Response.text("Hello, World!")))
+                .get("/slow", r -> Mono.delay(Duration.ofMillis(30)).map(t -> Response.text("slow")))
+                .build();
+        try (RunningServer server = HttpServer.create().threads(1).handle(router)
+                .listener(HttpListener.all(List.of(throwing, recording))).bind()) {
+            String answers = exchange(server.port(), "GET /plaintext HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n" + "GET /x HTTP/1.1\r\nBad Header: x\r\n\r\n");
+            assertEquals(List.of("HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request"),
+                    Pattern.compile("HTTP/1\\.1 \\d{3} [A-Za-z ]+").matcher(answers).results()
+                            .map(MatchResult::group).toList(), answers);
+            assertTrue(answers.contains("Hello, World!") && answers.contains("slow"), answers);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (recording.closed.get() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, recording.exchanges.size(), "the second listener heard every exchange");
+            assertEquals(List.of("400 malformed field name"), List.copyOf(recording.errors));
+            assertEquals(1, recording.opened.get());
+            assertEquals(1, recording.closed.get());
+        }
+    }
+
+    /** A request whose head does not arrive in time is answered 408, and the listener hears of it. */
+    @Test
+    void aRequestTimeoutIsHeard() throws Exception {
+        Recording recording = new Recording();
+        try (RunningServer server = HttpServer.create().threads(1).handle(Service.constant(Response.text("x")))
+                .timeouts(minihttp.server.Timeouts.DEFAULT.withHeader(Duration.ofMillis(300)))
+                .listener(recording).bind()) {
+            String answer = exchange(server.port(), "GET /plaintext HTTP/1.1\r\nHo");
+            assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout"), answer);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (recording.errors.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of("408 request not received in time"), List.copyOf(recording.errors));
+        }
+    }
+
+    /** Writes {@code requests} at once, then reads everything until the server closes. */
+    private static String exchange(int port, String requests) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

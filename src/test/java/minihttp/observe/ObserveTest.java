@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.concurrent.TimeUnit;
+import minihttp.http.HttpStatus;
 import org.junit.jupiter.api.Test;
 
 /** The access log's line and the Micrometer meters, from the exchanges a listener hears of. */
@@ -47,5 +48,10 @@ class ObserveTest {
         }
         assertEquals(1, registry.find("http.server.requests").tag("method", "OTHER").timers().size(),
                 "unknown method names share one meter");
+        metrics.decodeError(CLIENT, HttpStatus.BAD_REQUEST, "malformed field name");
+        metrics.decodeError(CLIENT, HttpStatus.BAD_REQUEST, "malformed request line");
+        metrics.decodeError(CLIENT, HttpStatus.REQUEST_TIMEOUT, "request not received in time");
+        assertEquals(2.0, registry.get("http.server.requests.refused").tags("status", "400").counter().count());
+        assertEquals(1.0, registry.get("http.server.requests.refused").tags("status", "408").counter().count());
     }
 }

@@ -345,6 +345,10 @@ public final class HttpConnection {
         }
         Batch batch = new Batch(alloc, 0);
         batch.addReady(ErrorResponses.REQUEST_TIMEOUT, ConnectionHeader.CLOSE);
+        if (listener != null) {
+            listener.decodeError(connection.channel().remoteAddress(), HttpStatus.REQUEST_TIMEOUT,
+                    "request not received in time");
+        }
         return batch;
     }
 
