@@ -25,8 +25,9 @@ import reactor.util.context.Context;
  * reactor-netty's send, it cancels the output when the channel closes, so that responses still being computed and
  * batches not yet sent are dropped (and their buffers released through the discard hook, {@link Batch#discard()}).
  *
- * <p>A write that fails needs no handling here: Netty closes the channel on a write error, and the close cancels the
- * output. Writes from another thread reach the event loop as tasks, in the order they were made.
+ * <p>A write that fails needs little handling here: Netty closes the channel on a write error, and the close cancels
+ * the output; a buffer that fails to be copied before the write is the exception (see {@code onNext}). Writes from
+ * another thread reach the event loop as tasks, in the order they were made.
  */
 final class ChannelWriter extends Mono<Void> {
 
@@ -99,7 +100,10 @@ final class ChannelWriter extends Mono<Void> {
 
         @Override
         public void onNext(ByteBuf buffer) {
-            channel.writeAndFlush(buffer, noPromise);
+            // A buffer the transport copies to direct memory first (a stream's heap data) can fail to be copied,
+            // and the void promise would drop that failure: the body would go on without it. It closes instead.
+            channel.writeAndFlush(buffer, buffer.isDirect() ? noPromise
+                    : channel.newPromise().addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
         }
 
         @Override
