@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import minihttp.internal.server.ServerBinding;
 
 /** A bound server: its addresses, how it runs, and how to stop it. */
@@ -18,6 +20,8 @@ public final class RunningServer implements AutoCloseable {
     /** The JVM shutdown hook of {@link #drainOnShutdown()}, or null. */
     private Thread shutdownHook;
     private boolean stopped;
+    /** The first shutdown's answer, for the calls after it. */
+    private final CompletableFuture<Boolean> stoppedCleanly = new CompletableFuture<>();
 
     RunningServer(ServerBinding binding, String host, int threads, boolean reusePort, Tls.Provider tlsProvider,
             String fingerprint, Duration shutdownTimeout) {
@@ -117,12 +121,14 @@ public final class RunningServer implements AutoCloseable {
      * {@code timeout} closes whatever is still open; then stops the event loops.
      *
      * @param timeout how long the connections may take to finish
-     * @return whether every connection finished within the deadline
+     * @return whether every connection finished within the deadline; a call made while another shuts the server
+     *     down, or after, waits for that shutdown and returns its answer
      */
     public boolean shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         synchronized (this) {
             if (stopped) {
-                return true;
+                return stoppedCleanly.join();
             }
             stopped = true;
             if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
@@ -133,7 +139,13 @@ public final class RunningServer implements AutoCloseable {
                 }
             }
         }
-        return binding.shutdown(timeout);
+        boolean clean = false;
+        try {
+            clean = binding.shutdown(timeout);
+            return clean;
+        } finally {
+            stoppedCleanly.complete(clean);
+        }
     }
 
     /**

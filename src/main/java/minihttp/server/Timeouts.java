@@ -28,6 +28,11 @@ public record Timeouts(Duration idle, Duration header, Duration body, Duration s
     public static final long DEFAULT_MIN_BODY_RATE = 240;
     /** The grace period of {@link #DEFAULT_MIN_BODY_RATE}: 5 s. */
     public static final Duration DEFAULT_MIN_BODY_RATE_GRACE = Duration.ofSeconds(5);
+    /**
+     * The longest any of these durations is taken to be, 365 days: a longer one (meaning "never") means this, as
+     * deadlines are kept in nanoseconds, whose sums overflow past 292 years.
+     */
+    public static final Duration MAX = Duration.ofDays(365);
 
     /**
      * 60 s idle, 10 s for a request head, 30 s between body reads, 10 s to drain on shutdown, 30 s to write,
@@ -37,7 +42,8 @@ public record Timeouts(Duration idle, Duration header, Duration body, Duration s
             new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10));
 
     /**
-     * Checks that every duration is positive (shutdown: not negative) and the rate not negative.
+     * Checks that every duration is positive (shutdown: not negative) and the rate not negative; a duration
+     * longer than {@link #MAX} is taken as {@code MAX}.
      *
      * @param idle see {@link #idle()}
      * @param header see {@link #header()}
@@ -63,6 +69,16 @@ public record Timeouts(Duration idle, Duration header, Duration body, Duration s
         if (minBodyRateGrace.isNegative() || minBodyRateGrace.isZero()) {
             throw new IllegalArgumentException("minimum body rate grace must be positive");
         }
+        idle = atMostMax(idle);
+        header = atMostMax(header);
+        body = atMostMax(body);
+        shutdown = atMostMax(shutdown);
+        write = atMostMax(write);
+        minBodyRateGrace = atMostMax(minBodyRateGrace);
+    }
+
+    private static Duration atMostMax(Duration d) {
+        return d.compareTo(MAX) > 0 ? MAX : d;
     }
 
     /**

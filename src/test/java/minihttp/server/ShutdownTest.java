@@ -240,4 +240,22 @@ class ShutdownTest {
         assertTrue(ms(from) < 3_000, "shutdown took " + ms(from) + " ms");
         assertThrows(EOFException.class, slow::read, "the cut connection sent something");
     }
+
+    /** A shutdown called while another runs waits for it and gives its answer; a null timeout changes nothing. */
+    @Test
+    void concurrentShutdownsShareOneOutcome() throws Exception {
+        start(1);
+        RawClient slow = connect();
+        slow.write(get("/delay?ms=8000&i=1"));
+        awaitCalls(1);
+        assertThrows(NullPointerException.class, () -> server.shutdown(null));
+        assertEquals(1, server.openConnections(), "a refused shutdown started draining");
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> server.shutdown(Duration.ofMillis(500)));
+        Thread.sleep(100);
+        long from = System.nanoTime();
+        boolean second = server.shutdown(Duration.ofSeconds(10));
+        assertTrue(ms(from) > 200, "the second shutdown returned before the first was done");
+        assertFalse(second, "the second shutdown's answer is the first's: not clean");
+        assertFalse(first.get(10, TimeUnit.SECONDS));
+    }
 }

@@ -107,6 +107,22 @@ class TimeoutTest {
         assertTrue(since(idleFrom) >= 1_000, "closed " + since(idleFrom) + " ms after the response");
     }
 
+    /** "Never", said with a duration whose nanoseconds overflow, is 365 days, not a broken connection. */
+    @Test
+    void timeoutsTooLongForNanosecondsMeanTheLongestThereIs() throws Exception {
+        Duration never = Duration.ofDays(200_000_000L);
+        Timeouts huge = new Timeouts(never, never, never, never, never, 1, never);
+        assertEquals(Timeouts.MAX, huge.idle());
+        assertEquals(Timeouts.MAX, huge.minBodyRateGrace());
+        start(huge);
+        RawClient client = connect();
+        client.write(get("/plaintext") + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nh");
+        assertPlaintext(client.read());
+        Thread.sleep(100);
+        client.write("i");
+        assertResponse(client.read(), 200, "OK", "hi");
+    }
+
     // ---------------------------------------------------------------- header deadline
 
     @Test
