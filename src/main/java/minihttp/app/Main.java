@@ -184,6 +184,10 @@ public final class Main implements Callable<Integer> {
                             minBodyRate, minBodyRateGrace))
                     .limits(Limits.DEFAULT.withMaxBody(maxBody))
                     .pipeline(Pipeline.parse(pipeline));
+            if (Pipeline.parse(pipeline) == Pipeline.SIMPLE && (accessLog || metrics)) {
+                throw new IllegalArgumentException("--pipeline simple tells no listener: --access-log and --metrics "
+                        + "need the batched pipeline");
+            }
             if (tls || tlsPort != null || cert != null || key != null) {
                 if ((cert == null) != (key == null)) {
                     throw new IllegalArgumentException("--cert and --key go together");

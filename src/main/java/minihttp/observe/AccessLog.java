@@ -50,8 +50,19 @@ public final class AccessLog implements HttpListener {
 
     /** The line for {@code e}, at {@code time}. */
     static String line(Exchange e, ZonedDateTime time) {
-        return host(e.remote()) + " - - [" + CLF_TIME.format(time) + "] \"" + e.method() + " " + e.target() + "\" "
-                + e.status() + " " + e.bytes() + " " + duration(e.durationNanos());
+        return host(e.remote()) + " - - [" + CLF_TIME.format(time) + "] \"" + e.method() + " " + quoted(e.target())
+                + "\" " + e.status() + " " + (e.bytes() < 0 ? "-" : e.bytes()) + " " + duration(e.durationNanos());
+    }
+
+    /**
+     * {@code target} inside the line's quotes: a quote or backslash in it (a target may hold both) written as
+     * nginx does, {@code \x22} and {@code \x5C}, so that a parser of the log finds where the field ends.
+     */
+    private static String quoted(String target) {
+        if (target.indexOf('"') < 0 && target.indexOf('\\') < 0) {
+            return target;
+        }
+        return target.replace("\\", "\\x5C").replace("\"", "\\x22");
     }
 
     private static String duration(long nanos) {

@@ -118,6 +118,9 @@ class MainOptionsTest {
         assertThrows(CommandLine.ParameterException.class, () -> configure("--transport", "kqueue"));
         assertThrows(CommandLine.ParameterException.class, () -> configure("--tls", "--tls-provider", "gnutls"));
         assertThrows(CommandLine.ParameterException.class, () -> configure("--threads", "0"));
+        // The study pipeline tells no listener: a log or metrics asked for would stay silent.
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--pipeline", "simple", "--access-log"));
+        assertThrows(CommandLine.ParameterException.class, () -> configure("--pipeline", "simple", "--metrics"));
     }
 
     @Test

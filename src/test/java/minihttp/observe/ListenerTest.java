@@ -78,6 +78,8 @@ class ListenerTest {
                 client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
             }
+            client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/users/8"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
             try (Socket bad = new Socket("127.0.0.1", server.port())) {
                 OutputStream out = bad.getOutputStream();
                 out.write("GET /x HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
@@ -88,13 +90,14 @@ class ListenerTest {
                 }
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while ((recording.exchanges.size() < 5 || recording.errors.isEmpty()) && System.nanoTime() < deadline) {
+            while ((recording.exchanges.size() < 6 || recording.errors.isEmpty()) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             Map<String, Exchange> byTarget = recording.exchanges.stream()
                     .collect(Collectors.toMap(Exchange::target, Function.identity()));
             assertEquals("/plaintext 200 13", summary(byTarget.get("/plaintext")));
             assertEquals("/users/{id} 200 6", summary(byTarget.get("/users/7")));
+            assertEquals("/users/{id} 200 0", summary(byTarget.get("/users/8")), "HEAD sends no body");
             assertEquals("/slow 200 4", summary(byTarget.get("/slow")));
             assertEquals("/boom 500 22", summary(byTarget.get("/boom")));
             assertEquals("null 404 10", summary(byTarget.get("/nope")));

@@ -24,6 +24,10 @@ class ObserveTest {
         Exchange slow = new Exchange(CLIENT, "POST", "/upload", null, 413, 24, 25_000_000);
         assertEquals("127.0.0.1 - - [28/Nov/2026:23:00:05 +0000] \"POST /upload\" 413 24 25ms",
                 AccessLog.line(slow, time));
+        // A target may hold a quote: escaped, so that no one can end the field early. A stream has no length.
+        Exchange quoting = new Exchange(CLIENT, "GET", "/x\" 200 1 1us\\", null, 200, -1, 1_000);
+        assertEquals("127.0.0.1 - - [28/Nov/2026:23:00:05 +0000] \"GET /x\\x22 200 1 1us\\x5C\" 200 - 1us",
+                AccessLog.line(quoting, time));
     }
 
     @Test

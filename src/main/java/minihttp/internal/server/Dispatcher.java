@@ -156,8 +156,9 @@ final class Dispatcher {
     }
 
     private void exchange(DecodedRequest request, Response response) {
+        long bytes = request.method() == Method.HEAD ? 0 : response.contentLength();
         listener.exchange(new Exchange(remote, request.methodName(), request.uri(), request.route(),
-                response.status().code(), response.contentLength(), System.nanoTime() - readStart));
+                response.status().code(), bytes, System.nanoTime() - readStart));
     }
 
     /**
