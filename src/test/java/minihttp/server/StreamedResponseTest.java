@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -49,6 +53,7 @@ class StreamedResponseTest {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicInteger generated = new AtomicInteger();
+    private final Queue<Throwable> bodyErrors = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void start() {
@@ -73,6 +78,21 @@ class StreamedResponseTest {
                         .body(request.bodyStream().map(ByteBuf::retain)))))
                 .post("/echo-later", Service.streaming(request -> Mono.delay(Duration.ofMillis(30))
                         .map(x -> Response.status(HttpStatus.OK).body(request.bodyStream().map(ByteBuf::retain)))))
+                // Takes one piece of the body and never asks for more, yet answers at once.
+                .post("/take-one", Service.streaming(request -> {
+                    request.bodyStream().subscribe(new BaseSubscriber<ByteBuf>() {
+                        @Override
+                        protected void hookOnSubscribe(Subscription subscription) {
+                            request(1);
+                        }
+
+                        @Override
+                        protected void hookOnError(Throwable error) {
+                            bodyErrors.add(error);
+                        }
+                    });
+                    return Mono.just(Response.text("took one"));
+                }))
                 .get("/endless", Service.sync(request -> Response.status(HttpStatus.OK)
                         .body(Flux.<ByteBuf>generate(sink -> {
                             generated.incrementAndGet();
@@ -146,6 +166,28 @@ class StreamedResponseTest {
             assertEquals("hello world", readChunkedBody(client));
             assertEquals("Hello, World!", client.read().body());
         }
+    }
+
+    /**
+     * A service that stops taking its body and answers: once the answer is complete the request is over, so the
+     * body is dropped (its waiting pieces released, the subscriber told) and the next request is read after it.
+     */
+    @Test
+    void aBodyItsServiceStoppedTakingIsDroppedOnceAnswered() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            byte[] megabyte = new byte[1 << 20];
+            java.util.Arrays.fill(megabyte, (byte) 'x');
+            client.write("POST /take-one HTTP/1.1\r\nHost: x\r\nContent-Length: " + megabyte.length + "\r\n\r\n");
+            client.write(new String(megabyte, ISO_8859_1) + get("/plaintext"));
+            assertEquals("took one", client.read().body());
+            assertEquals("Hello, World!", client.read().body());
+            // Chunked, in pieces small enough never to pause the reading: all of them wait, then are released.
+            client.write("POST /take-one HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "1\r\nx\r\n".repeat(2_000) + "0\r\n\r\n" + get("/plaintext"));
+            assertEquals("took one", client.read().body());
+            assertEquals("Hello, World!", client.read().body());
+        }
+        assertEquals(2, bodyErrors.size(), "each subscriber hears its request is over: " + bodyErrors);
     }
 
     @Test

@@ -77,8 +77,7 @@ abstract sealed class BodySink {
 
         @Override
         void abandon(BodyException error) {
-            stream.fail(error);
-            stream.discard();
+            stream.abandon(error);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import minihttp.http.BodyException;
+import minihttp.http.HttpStatus;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -25,6 +27,10 @@ import reactor.util.context.Context;
  */
 final class BodyStream extends Flux<ByteBuf> {
 
+    /** What a subscriber hears when the body is dropped before it took all of it: its request is over. */
+    static final BodyException REQUEST_OVER = new BodyException(HttpStatus.INTERNAL_SERVER_ERROR,
+            "the request's response is complete: its body is no longer read");
+
     /** Reading pauses while more than this many body bytes wait for the subscriber. */
     static final int HIGH_WATERMARK = 128 * 1024;
     /** ... and resumes once no more than this many do. */
@@ -38,6 +44,8 @@ final class BodyStream extends Flux<ByteBuf> {
     private volatile boolean discarding;
     /** Why the body ended early, for a subscriber that comes after it was discarded. */
     private volatile Throwable failure;
+    /** The subscriber, once there is one. */
+    private volatile Lender lender;
 
     BodyStream(ReadControl readControl) {
         this.readControl = readControl;
@@ -82,14 +90,31 @@ final class BodyStream extends Flux<ByteBuf> {
     }
 
     /**
-     * Drops the body if nobody subscribed to it: queued and later pieces are released as they come, and reading
-     * resumes. A subscribed stream is left to its subscriber, which must consume or cancel it.
+     * Ends the body on an error when the connection goes: what waits is released now rather than left to a
+     * subscriber that may never ask for it, and a subscriber hears {@code error} at once, not after the pieces.
+     */
+    void abandon(Throwable error) {
+        fail(error);
+        Lender subscriber = lender;
+        if (subscriber != null) {
+            subscriber.abandon(error);
+        } else {
+            discard();
+        }
+    }
+
+    /**
+     * Drops the body, its request being over: queued and later pieces are released as they come, and reading
+     * resumes. A subscriber that has not finished hears {@link #REQUEST_OVER}: a stalled one would otherwise hold
+     * the pieces, and the connection, for good.
      */
     void discard() {
         if (subscribed.compareAndSet(false, true)) {
             discarding = true;
             sink.asFlux().doOnDiscard(ByteBuf.class, ReferenceCounted::release).subscribe(new Canceller());
             resume();
+        } else if (lender != null) {
+            lender.abandon(REQUEST_OVER);
         }
     }
 
@@ -102,10 +127,12 @@ final class BodyStream extends Flux<ByteBuf> {
             Operators.error(actual, failure);
             return;
         }
+        Lender subscriber = new Lender(actual);
+        lender = subscriber;
         sink.asFlux()
                 .doOnDiscard(ByteBuf.class, ReferenceCounted::release)
                 .doOnCancel(this::cancelled)
-                .subscribe(new Lender(actual));
+                .subscribe(subscriber);
     }
 
     private void cancelled() {
@@ -125,12 +152,17 @@ final class BodyStream extends Flux<ByteBuf> {
         }
     }
 
-    /** Passes each piece to the subscriber and releases it when {@code onNext} returns. */
+    /**
+     * Passes each piece to the subscriber and releases it when {@code onNext} returns. Its signals are serialized,
+     * as {@link #abandon} may end it from the event loop while a piece is delivered on the subscriber's thread.
+     */
     private final class Lender implements CoreSubscriber<ByteBuf> {
         private final CoreSubscriber<? super ByteBuf> actual;
+        private volatile Subscription upstream;
+        private volatile boolean ended;
 
         Lender(CoreSubscriber<? super ByteBuf> actual) {
-            this.actual = actual;
+            this.actual = Operators.serialize(actual);
         }
 
         @Override
@@ -140,7 +172,20 @@ final class BodyStream extends Flux<ByteBuf> {
 
         @Override
         public void onSubscribe(Subscription s) {
+            upstream = s;
             actual.onSubscribe(s);
+        }
+
+        /** Cancels the queue, whose pieces the discard hook releases, and tells an unfinished subscriber why. */
+        void abandon(Throwable error) {
+            if (ended) {
+                return;
+            }
+            Subscription s = upstream;
+            if (s != null) {
+                s.cancel();
+            }
+            actual.onError(error);
         }
 
         @Override
@@ -156,11 +201,13 @@ final class BodyStream extends Flux<ByteBuf> {
 
         @Override
         public void onError(Throwable t) {
+            ended = true;
             actual.onError(t);
         }
 
         @Override
         public void onComplete() {
+            ended = true;
             actual.onComplete();
         }
     }

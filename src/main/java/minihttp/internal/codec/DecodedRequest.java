@@ -312,8 +312,8 @@ public final class DecodedRequest implements Request {
     }
 
     /**
-     * Drops a streamed body that nobody subscribed to: its pieces are released as they arrive, so that the next
-     * request can be read. The server calls this once the response is ready; a subscribed stream is left alone.
+     * Drops a streamed body once its response is complete: pieces are released as they arrive, so that the next
+     * request can be read, and a subscriber that has not finished hears that the request is over.
      */
     public void discardBody() {
         if (stream != null) {
