@@ -282,6 +282,22 @@ class TlsTest {
         assertPlaintext(client.read());
     }
 
+    /**
+     * A client's close_notify closes its direction only (RFC 8446 section 6.1): what it sent is still answered.
+     * With the JDK's engine only: Netty's OpenSSL engine answers a close_notify with its own and closes both ways.
+     */
+    @Test
+    void closeNotifyAfterRequestsIsAHalfCloseTheirResponsesStillCome() throws Exception {
+        RunningServer running = start(Tls.Provider.JDK);
+        RawClient client = tlsClient(running.port());
+        client.write(get("/plaintext") + get("/delay?ms=200&i=1") + get("/plaintext"));
+        client.halfClose(); // an SSLSocket's shutdownOutput sends close_notify
+        assertPlaintext(client.read());
+        assertEquals("i=1", client.read().body());
+        assertPlaintext(client.read());
+        assertTrue(client.closedByServer(5_000), "the connection was left open after the answers");
+    }
+
     @ParameterizedTest
     @MethodSource("providers")
     void shutdownAnswersTlsRequestsInFlightAndDoesNotWaitForAHandshakeNeverBegun(Tls.Provider provider)

@@ -4,9 +4,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 
 /**
- * Turns a client's half-close (it shut down its write side: a FIN, read as the end of the input) into the end of
+ * Turns a client's half-close (it shut down its write side: a FIN, or a TLS close_notify) into the end of
  * the connection's inbound, so that every request it sent is still answered, in order, before the server closes
  * (RFC 9112 section 9.6).
  *
@@ -41,8 +42,16 @@ public final class HalfClose extends ChannelInboundHandlerAdapter {
         passOn(ctx, event);
     }
 
-    /** Passes {@code event} on, with {@link #INPUT_ENDED} as a read before it if it is the end of the input. */
+    /**
+     * Passes {@code event} on, with {@link #INPUT_ENDED} as a read before it if it is the end of the input. A TLS
+     * close_notify ends the input too (RFC 8446 section 6.1: it closes the sender's direction only), and is not
+     * passed on: reactor-netty would close the channel on it, dropping the responses owed.
+     */
     static void passOn(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslCloseCompletionEvent closeNotify && closeNotify.isSuccess()) {
+            ctx.fireChannelRead(INPUT_ENDED);
+            return;
+        }
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             ctx.fireChannelRead(INPUT_ENDED);
         }
