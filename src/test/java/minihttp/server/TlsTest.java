@@ -283,6 +283,44 @@ class TlsTest {
     }
 
     /**
+     * A TLS client that stops reading does not hold a shutdown past its deadline: the connection is closed without
+     * waiting to send a close_notify its socket would never take.
+     */
+    @ParameterizedTest
+    @MethodSource("providers")
+    void aTlsClientThatDoesNotReadIsClosedAtTheShutdownDeadline(Tls.Provider provider) throws Exception {
+        String megabyte = "x".repeat(1 << 20);
+        server = HttpServer.create().port(0).threads(1).sendBuffer(64 * 1024).tls(TLS.provider(provider))
+                .handle(Service.constant(Response.text(megabyte))).bind();
+        Socket stuck = tlsSocket(trusting(TLS.certificate()), server.port());
+        stuck.getOutputStream().write(get("/big").repeat(16).getBytes(ISO_8859_1)); // and never reads
+        Thread.sleep(500); // the output fills the socket buffers and stops
+        long from = System.nanoTime();
+        assertFalse(server.shutdown(Duration.ofMillis(500)), "a client that reads nothing finished in time");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+        assertTrue(ms < 1_500, "shutdown took " + ms + " ms with a 500 ms deadline");
+    }
+
+    /** The write timeout closes a TLS client that does not read when it passes, not 3 s later with a warning. */
+    @ParameterizedTest
+    @MethodSource("providers")
+    void aTlsClientThatDoesNotReadIsClosedAtTheWriteTimeout(Tls.Provider provider) throws Exception {
+        String megabyte = "x".repeat(1 << 20);
+        server = HttpServer.create().port(0).threads(1).sendBuffer(64 * 1024).tls(TLS.provider(provider))
+                .timeouts(Timeouts.DEFAULT.withWrite(Duration.ofMillis(500)))
+                .handle(Service.constant(Response.text(megabyte))).bind();
+        Socket stuck = tlsSocket(trusting(TLS.certificate()), server.port());
+        stuck.getOutputStream().write(get("/big").repeat(16).getBytes(ISO_8859_1)); // and never reads
+        long from = System.nanoTime();
+        while (server.openConnections() > 0 && System.nanoTime() - from < TimeUnit.SECONDS.toNanos(10)) {
+            Thread.sleep(20);
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+        assertEquals(0, server.openConnections());
+        assertTrue(ms < 2_000, "closed " + ms + " ms after a write timeout of 500 ms");
+    }
+
+    /**
      * A client's close_notify closes its direction only (RFC 8446 section 6.1): what it sent is still answered.
      * With the JDK's engine only: Netty's OpenSSL engine answers a close_notify with its own and closes both ways.
      */

@@ -222,7 +222,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
         long now = System.nanoTime();
         if (blocked && now - (blockedSince + writeNanos()) >= 0) {
             log.debug("{}: write timeout, closing a connection whose output did not drain", channel);
-            channel.close();
+            Drain.closeNow(channel);
             return;
         }
         if (expired) {
@@ -230,7 +230,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
                 // The connection was told to end a whole idle timeout ago but still has not: its output is stuck
                 // behind a client that does not read.
                 log.debug("{}: closing a connection whose output did not drain", channel);
-                channel.close();
+                Drain.closeNow(channel);
             } else {
                 scheduleWithinWriteTimeout(graceEnd);
             }

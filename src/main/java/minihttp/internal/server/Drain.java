@@ -51,4 +51,16 @@ public final class Drain {
     public int openConnections() {
         return channels.size();
     }
+
+    /**
+     * Closes {@code channel} at once, past the pipeline: over TLS without the close_notify, which the socket of a
+     * client that does not read would never take (Netty's TLS handler would hold the close 3 s for it, then warn).
+     */
+    public static void closeNow(Channel channel) {
+        if (channel.eventLoop().inEventLoop()) {
+            channel.unsafe().close(channel.unsafe().voidPromise());
+        } else {
+            channel.eventLoop().execute(() -> closeNow(channel));
+        }
+    }
 }

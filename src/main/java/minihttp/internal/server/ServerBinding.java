@@ -201,7 +201,9 @@ public final class ServerBinding {
         }
         if (!clean) {
             log.warn("shutdown: connections still busy after {} ms were closed", timeout.toMillis());
-            drain.channels().close().awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
+            drain.channels().forEach(Drain::closeNow);
+            long closing = System.nanoTime() + SHUTDOWN_TIMEOUT.toNanos();
+            drain.channels().forEach(channel -> awaitUntil(channel.closeFuture(), closing));
         }
         stopLoops(group);
         return clean;
