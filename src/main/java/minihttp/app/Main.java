@@ -151,7 +151,19 @@ public final class Main implements Callable<Integer> {
     boolean metrics;
 
     public static void main(String[] args) {
+        // A client may not renegotiate TLS 1.2 with the JDK's engine (OpenSSL's refuses already): each costs the
+        // server a handshake's CPU, and one connection could ask for them without end.
+        defaultProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        // reactor-netty warns of every error that comes after a connection ended, such as a hostile client's bad TLS
+        // record: one line per connection that anyone can cause.
+        defaultProperty("org.slf4j.simpleLogger.log.reactor.netty.channel.FluxReceive", "error");
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
     }
 
     /** {@code server} with the demo's routes, and the access log and metrics when asked for. */

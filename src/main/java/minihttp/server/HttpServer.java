@@ -421,7 +421,8 @@ public final class HttpServer {
         Drain drain = new Drain();
         HttpListener connectionListener = GuardedListener.of(listener);
         ServerBinding binding = ServerBinding.bind(new ServerBinding.Sockets(host, port, tlsPort, threads, transport,
-                        reusePort, backlog, noDelay, receiveBuffer, sendBuffer, unsentLimit, allocator, tls), drain,
+                        reusePort, backlog, noDelay, receiveBuffer, sendBuffer, unsentLimit, allocator, tls,
+                        timeouts.header()), drain,
                 (in, out) -> pipeline == Pipeline.SIMPLE
                         ? SimpleConnection.serve(in, out, handler, decoderLimits)
                         : HttpConnection.serve(in, out, handler, decoderLimits, connectionTimeouts, drain,

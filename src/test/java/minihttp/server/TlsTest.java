@@ -301,6 +301,19 @@ class TlsTest {
         assertTrue(ms < 1_500, "shutdown took " + ms + " ms with a 500 ms deadline");
     }
 
+    /** A handshake never begun is closed at the head deadline, which is the handshake's too. */
+    @Test
+    void aHandshakeNeverBegunEndsAtTheHeaderTimeout() throws Exception {
+        server = HttpServer.create().port(0).threads(1).tls(TLS)
+                .timeouts(Timeouts.DEFAULT.withHeader(Duration.ofMillis(500)))
+                .handle(service()).bind();
+        Socket silent = plainSocket(server.port()); // connected, but never sends its ClientHello
+        long from = System.nanoTime();
+        assertEquals(-1, silent.getInputStream().read(), "the silent connection was not closed");
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+        assertTrue(ms >= 400 && ms < 3_000, "closed after " + ms + " ms, the header timeout being 500 ms");
+    }
+
     /** The write timeout closes a TLS client that does not read when it passes, not 3 s later with a warning. */
     @ParameterizedTest
     @MethodSource("providers")

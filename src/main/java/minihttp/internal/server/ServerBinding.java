@@ -41,10 +41,13 @@ public final class ServerBinding {
     private static final Duration MIN_DISPOSE_TIMEOUT = Duration.ofMillis(1);
     private static final Logger log = LoggerFactory.getLogger(ServerBinding.class);
 
-    /** The socket settings of the builder; {@code tls} null for none, {@code tlsPort} {@link #NO_PORT} for none. */
+    /**
+     * The socket settings of the builder; {@code tls} null for none, {@code tlsPort} {@link #NO_PORT} for none; a
+     * TLS handshake must end within {@code handshakeTimeout} (the head deadline's, which starts after it).
+     */
     public record Sockets(String host, int port, int tlsPort, int threads, Transport transport, boolean reusePort,
                           int backlog, boolean noDelay, int receiveBuffer, int sendBuffer, int unsentLimit,
-                          ByteBufAllocator allocator, Tls tls) {}
+                          ByteBufAllocator allocator, Tls tls, Duration handshakeTimeout) {}
 
     private final List<DisposableServer> servers;
     private final EventLoopGroup group;
@@ -104,7 +107,8 @@ public final class ServerBinding {
                 plainPort = listen(base, sockets.port(), sockets, group, servers);
             }
             if (tls != null) {
-                SslProvider ssl = SslProvider.builder().sslContext(tls.sslContext()).build();
+                SslProvider ssl = SslProvider.builder().sslContext(tls.sslContext())
+                        .handshakeTimeout(sockets.handshakeTimeout()).build();
                 int port = sockets.tlsPort() != NO_PORT ? sockets.tlsPort() : sockets.port();
                 // reactor-netty adds a TLS connection to the group only once its handshake is done; one still
                 // shaking hands at shutdown would be left open, as the loops' stop does not close it either.
