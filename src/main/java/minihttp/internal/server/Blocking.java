@@ -89,14 +89,14 @@ public final class Blocking {
                             return function.apply(request);
                         } finally {
                             releaseBytes(request);
-                            endTurn(connection, turn, done);
+                            endTurn(connection, done);
                         }
                     })
                     .subscribeOn(SCHEDULER))
                     .doFinally(signal -> {
                         if (claimed.compareAndSet(false, true)) {
                             releaseBytes(request); // ended (cancelled, rejected) before the function ran
-                            endTurn(connection, turn, done);
+                            endTurn(connection, done);
                         }
                     });
         });
@@ -112,16 +112,11 @@ public final class Blocking {
                 .after();
     }
 
-    /**
-     * The call's turn ends once the call before it has ended too (a call dropped while it waited must not let the
-     * next run beside the one still running): the next may run, and the connection leaves the map if it was last.
-     */
-    private static void endTurn(Peer connection, Mono<Void> after, Sinks.Empty<Void> done) {
+    /** The call's turn ends: the next may run, and a connection whose last call this was leaves the map. */
+    private static void endTurn(Peer connection, Sinks.Empty<Void> done) {
         if (connection != null) {
-            after.doFinally(signal -> {
-                done.tryEmitEmpty();
-                LAST_TURNS.computeIfPresent(connection, (c, last) -> last.end() == done.asMono() ? null : last);
-            }).subscribe();
+            done.tryEmitEmpty();
+            LAST_TURNS.computeIfPresent(connection, (c, last) -> last.end() == done.asMono() ? null : last);
         }
     }
 
