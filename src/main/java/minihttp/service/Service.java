@@ -75,8 +75,7 @@ public interface Service {
      * function runs on a virtual thread on JDK 21+, on Reactor's bounded elastic scheduler on JDK 17
      * ({@link Blocking}). The {@link Request} view stays valid while the function runs, even if the client goes
      * away meanwhile (a running thread cannot be stopped, so the call holds the request's bytes itself); the
-     * function must not keep the request beyond returning. Pipelined responses still leave in request order, and a
-     * connection's blocking calls run one at a time.
+     * function must not keep the request beyond returning. Pipelined responses still leave in request order.
      *
      * @param function the function, which may block
      * @return the service

@@ -40,8 +40,6 @@ class BlockingServiceTest {
 
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger finished = new AtomicInteger();
-    private final AtomicInteger running = new AtomicInteger();
-    private final AtomicInteger mostRunning = new AtomicInteger();
     private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
     private final Queue<String> answers = new ConcurrentLinkedQueue<>();
     private final Queue<RuntimeException> errors = new ConcurrentLinkedQueue<>();
@@ -53,13 +51,10 @@ class BlockingServiceTest {
         Service sleep = Service.blocking(request -> {
             threads.add(Thread.currentThread());
             started.incrementAndGet();
-            mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 Thread.sleep(Long.parseLong(request.queryParam("ms")));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } finally {
-                running.decrementAndGet();
             }
             try {
                 String answer = "slept " + request.queryParam("i"); // reads the request after blocking
@@ -192,50 +187,5 @@ class BlockingServiceTest {
         for (int i = 0; i < n; i++) {
             assertEquals(i % 4 == 3 ? "Hello, World!" : "slept " + i, responses.get(i).body(), "response " + i);
         }
-    }
-
-    /**
-     * A client pipelining blocking requests takes one thread, not one per request: otherwise two connections with
-     * 17 requests in service each would hold all of boundedElastic's 20 threads, and every other client would wait.
-     */
-    @Test
-    void aConnectionRunsOneBlockingCallAtATime() throws Exception {
-        int perConnection = 8;
-        List<RawClient> clients = new ArrayList<>();
-        for (int c = 0; c < 2; c++) {
-            RawClient client = connect(SLOW_READ_TIMEOUT_MS);
-            client.write(get("/sleep?ms=100&i=" + c).repeat(perConnection));
-            clients.add(client);
-        }
-        for (int c = 0; c < 2; c++) {
-            for (RawClient.Response r : clients.get(c).read(perConnection)) {
-                assertEquals("slept " + c, r.body());
-            }
-        }
-        assertEquals(2 * perConnection, finished.get());
-        assertEquals(2, mostRunning.get(), "blocking calls running at once, for two connections");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (Blocking.connectionsWithCalls() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5); // the last turn ends just after its answer is written
-        }
-        assertEquals(0, Blocking.connectionsWithCalls(), "turns kept for connections without a call");
-    }
-
-    /** Calls still waiting for their turn when the client resets never run, and their bytes are released. */
-    @Test
-    void callsWaitingForTheirTurnAreDroppedWithTheirClient() throws Exception {
-        RawClient client = connect(SLOW_READ_TIMEOUT_MS);
-        client.write(get("/sleep?ms=300&i=0").repeat(4));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (started.get() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        client.abort();
-        while ((finished.get() < 1 || Blocking.connectionsWithCalls() > 0) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        Thread.sleep(300); // a call wrongly started after the close would be counted by now
-        assertEquals(1, started.get(), "calls started after their client went away");
-        assertEquals(0, Blocking.connectionsWithCalls(), "turns kept for a closed connection");
     }
 }

@@ -1,7 +1,6 @@
 package minihttp.internal.codec;
 
 import io.netty.buffer.ByteBuf;
-import java.net.SocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import minihttp.http.Method;
@@ -56,17 +55,16 @@ public final class DecodedRequest implements Request {
     /** Where the request came from: set by its decoder, which may hand the object to another of its thread's. */
     Peer peer;
 
-    private DecodedRequest() {}
-
-    /** The connection it came on: {@link Peer#UNKNOWN} for one decoded away from a socket. */
-    public Peer peer() {
-        return peer;
+    private DecodedRequest(Peer peer) {
+        this.peer = peer;
     }
 
     /** The thread's spare request object, now from {@code peer}, or a new one (see {@link #SPARE}). */
     static DecodedRequest take(Peer peer) {
         DecodedRequest r = SPARE.take();
-        r = r != null ? r : new DecodedRequest();
+        if (r == null) {
+            return new DecodedRequest(peer);
+        }
         r.peer = peer;
         return r;
     }
@@ -78,12 +76,12 @@ public final class DecodedRequest implements Request {
     }
 
     @Override
-    public SocketAddress remoteAddress() {
+    public java.net.SocketAddress remoteAddress() {
         return peer.remote();
     }
 
     @Override
-    public SocketAddress localAddress() {
+    public java.net.SocketAddress localAddress() {
         return peer.local();
     }
 

@@ -3,7 +3,6 @@ package minihttp.internal.server;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,10 +10,8 @@ import java.util.function.Function;
 import minihttp.http.Request;
 import minihttp.http.Response;
 import minihttp.internal.codec.DecodedRequest;
-import minihttp.internal.codec.Peer;
 import minihttp.service.Service;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -30,14 +27,6 @@ public final class Blocking {
     private static final String VIRTUAL_FACTORY = "newVirtualThreadPerTaskExecutor";
     private static final Scheduler SCHEDULER;
     private static final boolean VIRTUAL;
-    /**
-     * The last blocking call of each connection with one waiting or running, so that an idle connection pays
-     * nothing for its turns.
-     */
-    private static final ConcurrentHashMap<Peer, Turn> LAST_TURNS = new ConcurrentHashMap<>();
-
-    /** A blocking call's turn: it runs after {@code after}, and {@code end} completes when it is done. */
-    private record Turn(Mono<Void> after, Mono<Void> end) {}
 
     static {
         ExecutorService virtual = virtualThreadExecutor();
@@ -58,11 +47,6 @@ public final class Blocking {
         return VIRTUAL;
     }
 
-    /** How many connections have a blocking call waiting or running: their turns are kept until then. */
-    public static int connectionsWithCalls() {
-        return LAST_TURNS.size();
-    }
-
     /** {@code virtual threads} or {@code boundedElastic}, for logs and reports. */
     public static String describe() {
         return VIRTUAL ? "virtual threads" : "boundedElastic";
@@ -72,16 +56,13 @@ public final class Blocking {
      * A service that runs {@code function} off the event loops (see {@code Service.blocking}). A thread cannot be
      * stopped once it runs, so a cancel (the client went away) must not release the request's bytes under it: the
      * call takes its own reference when it is subscribed, and whichever comes first, the function starting or the
-     * Mono ending without it, owns releasing it, and ending the call's turn on its connection.
+     * Mono ending without it, owns releasing it.
      */
     public static Service service(Function<Request, Response> function) {
         return request -> Mono.defer(() -> {
             retainBytes(request); // subscribed while the connection still holds them
-            Peer connection = connectionOf(request);
-            Sinks.Empty<Void> done = connection != null ? Sinks.empty() : null;
-            Mono<Void> turn = connection != null ? takeTurn(connection, done.asMono()) : Mono.empty();
             AtomicBoolean claimed = new AtomicBoolean();
-            return turn.then(Mono.fromCallable(() -> {
+            return Mono.fromCallable(() -> {
                         if (!claimed.compareAndSet(false, true)) {
                             return null; // cancelled before it started
                         }
@@ -89,40 +70,15 @@ public final class Blocking {
                             return function.apply(request);
                         } finally {
                             releaseBytes(request);
-                            endTurn(connection, done);
                         }
                     })
-                    .subscribeOn(SCHEDULER))
+                    .subscribeOn(SCHEDULER)
                     .doFinally(signal -> {
                         if (claimed.compareAndSet(false, true)) {
                             releaseBytes(request); // ended (cancelled, rejected) before the function ran
-                            endTurn(connection, done);
                         }
                     });
         });
-    }
-
-    /**
-     * Takes the next turn of the connection's blocking calls: what to wait for, the end of the call before. A
-     * connection runs one at a time, as a thread-per-connection server does: pipelining 17 requests (the output
-     * budget's bound) must not take 17 of boundedElastic's 20 threads, or two clients would hold them all.
-     */
-    private static Mono<Void> takeTurn(Peer connection, Mono<Void> end) {
-        return LAST_TURNS.compute(connection, (c, last) -> new Turn(last != null ? last.end() : Mono.empty(), end))
-                .after();
-    }
-
-    /** The call's turn ends: the next may run, and a connection whose last call this was leaves the map. */
-    private static void endTurn(Peer connection, Sinks.Empty<Void> done) {
-        if (connection != null) {
-            done.tryEmitEmpty();
-            LAST_TURNS.computeIfPresent(connection, (c, last) -> last.end() == done.asMono() ? null : last);
-        }
-    }
-
-    /** The connection the server decoded {@code request} on, or null (a request built in a test has none). */
-    private static Peer connectionOf(Request request) {
-        return request instanceof DecodedRequest decoded && decoded.peer() != Peer.UNKNOWN ? decoded.peer() : null;
     }
 
     // A request the server decoded reads the connection's buffers, which it keeps alive while the function runs on
