@@ -2,9 +2,14 @@ package minihttp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import minihttp.http.HttpStatus;
@@ -61,6 +66,51 @@ class StreamResetTest {
         assertEquals(CLIENTS, ended.get(), "streams ended");
         assertEquals(0, server.openConnections(), "connections still open");
         assertEquals(0, activeAllocations(), "buffers of the connections' allocator still in use");
+    }
+
+    /** A heap buffer that counts the calls to release it: each piece must be released once, not once per hook. */
+    private static final class CountedPiece extends UnpooledHeapByteBuf {
+        final AtomicInteger releases = new AtomicInteger();
+
+        CountedPiece(int size) {
+            super(UnpooledByteBufAllocator.DEFAULT, size, size);
+            writerIndex(size);
+        }
+
+        @Override
+        public boolean release() {
+            releases.incrementAndGet();
+            return refCnt() > 0 && super.release();
+        }
+    }
+
+    /** The pieces a stream still holds when its client resets are released once each. */
+    @Test
+    void piecesAStreamStillHoldsAtAResetAreReleasedOnce() throws Exception {
+        List<CountedPiece> pieces = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            pieces.add(new CountedPiece(16 * 1024));
+        }
+        server = HttpServer.create().port(0).threads(1)
+                .handle(Router.builder().get("/pieces", request -> Mono.just(Response.status(HttpStatus.OK)
+                        .body(Flux.<ByteBuf>fromIterable(pieces).doFinally(signal -> ended.incrementAndGet()))))
+                        .build())
+                .bind();
+        RawClient client = new RawClient(server.port());
+        client.write(EndToEndTest.get("/pieces"));
+        client.readByte(); // the head has come; the client reads no more, and the socket fills
+        Thread.sleep(300);
+        client.abort();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ended.get() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(100);
+        assertEquals(1, ended.get(), "the stream ended");
+        for (CountedPiece piece : pieces) {
+            assertEquals(0, piece.refCnt(), "a piece was not released");
+            assertEquals(1, piece.releases.get(), "a piece was released more than once");
+        }
     }
 
     private long activeAllocations() {

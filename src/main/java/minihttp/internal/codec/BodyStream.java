@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import minihttp.http.BodyException;
 import minihttp.http.HttpStatus;
 import org.reactivestreams.Subscription;
@@ -30,6 +31,12 @@ final class BodyStream extends Flux<ByteBuf> {
     /** What a subscriber hears when the body is dropped before it took all of it: its request is over. */
     static final BodyException REQUEST_OVER = new BodyException(HttpStatus.INTERNAL_SERVER_ERROR,
             "the request's response is complete: its body is no longer read");
+
+    private static final Consumer<Object> RELEASE_PIECE = dropped -> {
+        if (dropped instanceof ByteBuf piece) {
+            piece.release();
+        }
+    };
 
     /** Reading pauses while more than this many body bytes wait for the subscriber. */
     static final int HIGH_WATERMARK = 128 * 1024;
@@ -130,7 +137,6 @@ final class BodyStream extends Flux<ByteBuf> {
         Lender subscriber = new Lender(actual);
         lender = subscriber;
         sink.asFlux()
-                .doOnDiscard(ByteBuf.class, ReferenceCounted::release)
                 .doOnCancel(this::cancelled)
                 .subscribe(subscriber);
     }
@@ -165,9 +171,14 @@ final class BodyStream extends Flux<ByteBuf> {
             this.actual = Operators.serialize(actual);
         }
 
+        /**
+         * The subscriber's context with the stream's own discard hook in place of any it has: the queue's pieces are
+         * the stream's to release, once, and a hook downstream (a response that streams this body back) would
+         * release them again.
+         */
         @Override
         public Context currentContext() {
-            return actual.currentContext();
+            return Operators.enableOnDiscard(actual.currentContext(), RELEASE_PIECE);
         }
 
         @Override

@@ -2,7 +2,6 @@ package minihttp.internal.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.util.ReferenceCountUtil;
 import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.ResponseFraming;
@@ -61,8 +60,8 @@ final class StreamedBody {
                     }
                     sink.next(framing == ResponseFraming.CHUNKED ? ResponseEncoder.chunk(alloc, data) : data);
                 })
-                .onErrorMap(error -> error != END_OF_CONNECTION, StreamedBody::failed)
-                .doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+                .onErrorMap(error -> error != END_OF_CONNECTION, StreamedBody::failed);
+        // Elements the stream drops on cancel are released by the batch's discard hook, which sees them all.
         return switch (framing) {
             case CHUNKED -> frames;
             case CLOSE_DELIMITED -> frames.concatWith(Mono.error(END_OF_CONNECTION));

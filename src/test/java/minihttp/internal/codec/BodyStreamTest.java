@@ -92,4 +92,31 @@ class BodyStreamTest {
             in.release();
         }
     }
+
+    /**
+     * Pieces still queued when the subscriber cancels are released once, by the stream, even when a hook
+     * downstream (a response streaming this body back, whose batch releases what it drops) would release them too.
+     */
+    @Test
+    void queuedPiecesAreReleasedOnceOnCancelWhateverHooksAreDownstream() {
+        BodyStream stream = new BodyStream(ReadControl.NONE);
+        java.util.List<ByteBuf> pieces = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ByteBuf piece = ALLOC.directBuffer(8).writeLong(i);
+            pieces.add(piece);
+            stream.next(piece); // queued: nobody asks for it
+        }
+        AtomicInteger downstreamReleases = new AtomicInteger();
+        reactor.core.Disposable subscription = stream
+                .doOnDiscard(ByteBuf.class, piece -> {
+                    downstreamReleases.incrementAndGet();
+                    piece.release();
+                })
+                .subscribe(piece -> { }, error -> { }, () -> { }, s -> { }); // asks for nothing
+        subscription.dispose();
+        for (ByteBuf piece : pieces) {
+            assertEquals(0, piece.refCnt(), "a queued piece was not released");
+        }
+        assertEquals(0, downstreamReleases.get(), "the downstream hook released pieces the stream had released");
+    }
 }
