@@ -36,6 +36,7 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Streamed responses over real sockets: chunks as they come, in order with pipelined responses around them,
@@ -78,6 +79,15 @@ class StreamedResponseTest {
                         .body(request.bodyStream().map(ByteBuf::retain)))))
                 .post("/echo-later", Service.streaming(request -> Mono.delay(Duration.ofMillis(30))
                         .map(x -> Response.status(HttpStatus.OK).body(request.bodyStream().map(ByteBuf::retain)))))
+                // Reads the body on another thread, so its response completes there.
+                .post("/count-elsewhere", Service.streaming(request -> request.bodyStream().map(ByteBuf::retain)
+                        .publishOn(Schedulers.boundedElastic())
+                        .reduce(0L, (count, piece) -> {
+                            long sum = count + piece.readableBytes();
+                            piece.release();
+                            return sum;
+                        })
+                        .map(count -> Response.text(Long.toString(count)))))
                 // Takes one piece of the body and never asks for more, yet answers at once.
                 .post("/take-one", Service.streaming(request -> {
                     request.bodyStream().subscribe(new BaseSubscriber<ByteBuf>() {
@@ -188,6 +198,23 @@ class StreamedResponseTest {
             assertEquals("Hello, World!", client.read().body());
         }
         assertEquals(2, bodyErrors.size(), "each subscriber hears its request is over: " + bodyErrors);
+    }
+
+    /**
+     * A response completed on another thread is written through the event loop's queue; the next one, written on
+     * the loop, must wait behind it rather than reach the client first.
+     */
+    @Test
+    void aResponseCompletedOnAnotherThreadLeavesBeforeTheNext() throws Exception {
+        String body = "x".repeat(200_000);
+        for (int i = 0; i < 30; i++) {
+            try (RawClient client = new RawClient(server.port())) {
+                client.write("POST /count-elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body + get("/plaintext"));
+                assertEquals("200000", client.read().body(), "round " + i + ": the first response");
+                assertEquals("Hello, World!", client.read().body(), "round " + i + ": the second response");
+            }
+        }
     }
 
     @Test

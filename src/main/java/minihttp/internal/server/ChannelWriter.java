@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -27,7 +28,7 @@ import reactor.util.context.Context;
  *
  * <p>A write that fails needs little handling here: Netty closes the channel on a write error, and the close cancels
  * the output; a buffer that fails to be copied before the write is the exception (see {@code onNext}). Writes from
- * another thread reach the event loop as tasks, in the order they were made.
+ * another thread reach the event loop as tasks, and the writes after them wait behind, so all leave in order.
  */
 final class ChannelWriter extends Mono<Void> {
 
@@ -66,6 +67,8 @@ final class ChannelWriter extends Mono<Void> {
 
         private static final AtomicIntegerFieldUpdater<Writes> DONE =
                 AtomicIntegerFieldUpdater.newUpdater(Writes.class, "done");
+        private static final AtomicIntegerFieldUpdater<Writes> QUEUED_WRITES =
+                AtomicIntegerFieldUpdater.newUpdater(Writes.class, "queuedWrites");
 
         private final Channel channel;
         private final ChannelPromise noPromise;
@@ -74,6 +77,8 @@ final class ChannelWriter extends Mono<Void> {
         private Subscription upstream;
         /** 1 once {@link #actual} has been told the end: by the last write, the close, or a cancel. */
         private volatile int done;
+        /** Writes waiting in the event loop's queue, which writes made after them wait behind. */
+        private volatile int queuedWrites;
 
         Writes(Channel channel, ChannelPromise noPromise, HttpConnection connection,
                CoreSubscriber<? super Void> actual) {
@@ -100,10 +105,38 @@ final class ChannelWriter extends Mono<Void> {
 
         @Override
         public void onNext(ByteBuf buffer) {
+            if (queuedWrites == 0 && channel.eventLoop().inEventLoop()) {
+                write(buffer);
+            } else if (!inOrder(() -> write(buffer))) {
+                buffer.release();
+            }
+        }
+
+        private void write(ByteBuf buffer) {
             // A buffer the transport copies to direct memory first (a stream's heap data) can fail to be copied,
             // and the void promise would drop that failure: the body would go on without it. It closes instead.
             channel.writeAndFlush(buffer, buffer.isDirect() ? noPromise
                     : channel.newPromise().addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
+        }
+
+        /**
+         * Runs {@code write} on the event loop after the writes queued there before it. A write from another thread
+         * (a response completed there) waits in the loop's queue, and one made on the loop meanwhile must not pass
+         * it: the next response would reach the client first. False when the loop has stopped: nothing goes out.
+         */
+        private boolean inOrder(Runnable write) {
+            QUEUED_WRITES.incrementAndGet(this);
+            try {
+                channel.eventLoop().execute(() -> {
+                    QUEUED_WRITES.decrementAndGet(this); // this one is no longer queued: what it does goes first
+                    write.run();
+                });
+                return true;
+            } catch (RejectedExecutionException loopStopped) {
+                QUEUED_WRITES.decrementAndGet(this);
+                end(loopStopped);
+                return false;
+            }
         }
 
         @Override
@@ -124,6 +157,10 @@ final class ChannelWriter extends Mono<Void> {
         private void afterLastWrite(Throwable error) {
             if (!channel.isActive()) {
                 end(error);
+                return;
+            }
+            if (queuedWrites > 0 || !channel.eventLoop().inEventLoop()) {
+                inOrder(() -> afterLastWrite(error)); // after the writes queued before it
                 return;
             }
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
