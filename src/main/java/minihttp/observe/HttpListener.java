@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.function.Consumer;
 import minihttp.http.HttpStatus;
+import reactor.core.Exceptions;
 
 /**
  * Hears what a server does, on its event loops or the thread that completed a response: keep each call short and
@@ -78,11 +79,11 @@ public interface HttpListener {
     }
 
     private static void each(List<HttpListener> listeners, Consumer<HttpListener> call) {
-        RuntimeException first = null;
+        Throwable first = null;
         for (HttpListener listener : listeners) {
             try {
                 call.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error, or a checked exception thrown undeclared, too
                 if (first == null) {
                     first = e;
                 } else {
@@ -91,7 +92,7 @@ public interface HttpListener {
             }
         }
         if (first != null) {
-            throw first;
+            throw Exceptions.propagate(first);
         }
     }
 }

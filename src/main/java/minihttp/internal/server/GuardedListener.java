@@ -7,7 +7,6 @@ import minihttp.observe.Exchange;
 import minihttp.observe.HttpListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Exceptions;
 
 /**
  * The server's listener, whose failures are its own: a listener that throws must not drop a response, reset a
@@ -67,7 +66,9 @@ public final class GuardedListener implements HttpListener {
     }
 
     private void failed(String callback, Throwable e) {
-        Exceptions.throwIfJvmFatal(e);
+        if (e instanceof VirtualMachineError fatal) {
+            throw fatal; // out of memory, a stack overflow: not the listener's alone. A LinkageError is the listener's.
+        }
         long count = failures.incrementAndGet();
         if (Long.bitCount(count) == 1) {
             log.warn("listener {} failed in {} (failure {}; logged at powers of two)", listener, callback, count, e);
