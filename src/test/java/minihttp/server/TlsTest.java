@@ -334,6 +334,30 @@ class TlsTest {
     }
 
     /**
+     * Netty's OpenSSL engine answers a close_notify by closing both ways: a stream still sending then fails its
+     * writes, and the connection must close rather than go on writing into a closed engine until the stream ends.
+     */
+    @Test
+    void aStreamCutByCloseNotifyOnAnEngineThatClosesBothWaysEndsTheConnection() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(providers().anyMatch(p -> p == Tls.Provider.OPENSSL),
+                "OpenSSL not available here");
+        server = HttpServer.create().port(0).threads(1).tls(TLS.provider(Tls.Provider.OPENSSL))
+                .handle(Service.sync(request -> Response.status(minihttp.http.HttpStatus.OK)
+                        .bodyText(reactor.core.publisher.Flux.interval(Duration.ofMillis(20)).take(10_000)
+                                .onBackpressureBuffer().map(i -> "tick " + i + "\n"))))
+                .bind();
+        RawClient client = tlsClient(server.port());
+        client.write(get("/ticks"));
+        client.readByte(); // the stream is running
+        client.halfClose(); // close_notify
+        long from = System.nanoTime();
+        while (server.openConnections() > 0 && System.nanoTime() - from < TimeUnit.SECONDS.toNanos(10)) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.openConnections(), "the connection outlived its engine");
+    }
+
+    /**
      * A client's close_notify closes its direction only (RFC 8446 section 6.1): what it sent is still answered.
      * With the JDK's engine only: Netty's OpenSSL engine answers a close_notify with its own and closes both ways.
      */

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.reactivestreams.Publisher;
@@ -46,7 +47,8 @@ final class ChannelWriter extends Mono<Void> {
     /**
      * The unsafe's void promise: no promise object per write, and no exception fired down the pipeline for a write
      * to a channel that closed meanwhile (Netty releases the buffer). Netty hands it out on the event loop only; it
-     * keeps no state, so writes from any thread may pass it.
+     * keeps no state, so writes from any thread may pass it. Null over TLS, where a write can fail with the channel
+     * open (the engine closed both ways on the client's close_notify): there each write closes it on failure.
      */
     private final ChannelPromise noPromise;
 
@@ -55,7 +57,7 @@ final class ChannelWriter extends Mono<Void> {
         this.output = output;
         this.channel = channel;
         this.connection = connection;
-        this.noPromise = channel.unsafe().voidPromise();
+        this.noPromise = channel.pipeline().get(SslHandler.class) == null ? channel.unsafe().voidPromise() : null;
     }
 
     @Override
@@ -115,7 +117,7 @@ final class ChannelWriter extends Mono<Void> {
         private void write(ByteBuf buffer) {
             // A buffer the transport copies to direct memory first (a stream's heap data) can fail to be copied,
             // and the void promise would drop that failure: the body would go on without it. It closes instead.
-            channel.writeAndFlush(buffer, buffer.isDirect() ? noPromise
+            channel.writeAndFlush(buffer, noPromise != null && buffer.isDirect() ? noPromise
                     : channel.newPromise().addListener(ChannelFutureListener.CLOSE_ON_FAILURE));
         }
 
