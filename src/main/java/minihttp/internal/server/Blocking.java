@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import minihttp.http.Request;
 import minihttp.http.Response;
@@ -55,13 +56,15 @@ public final class Blocking {
     /**
      * A service that runs {@code function} off the event loops (see {@code Service.blocking}). A thread cannot be
      * stopped once it runs, so a cancel (the client went away) must not release the request's bytes under it: the
-     * call takes its own reference when it is subscribed, and whichever comes first, the function starting or the
-     * Mono ending without it, owns releasing it.
+     * call takes its own reference when it is subscribed, and releases it once both the function has returned and
+     * the Mono has ended (what handles its value or its error reads the request too), or at once when the Mono ends
+     * before the function started.
      */
     public static Service service(Function<Request, Response> function) {
         return request -> Mono.defer(() -> {
             retainBytes(request); // subscribed while the connection still holds them
             AtomicBoolean claimed = new AtomicBoolean();
+            AtomicInteger holders = new AtomicInteger(2); // the running function, and the Mono until it ends
             return Mono.fromCallable(() -> {
                         if (!claimed.compareAndSet(false, true)) {
                             return null; // cancelled before it started
@@ -69,16 +72,24 @@ public final class Blocking {
                         try {
                             return function.apply(request);
                         } finally {
-                            releaseBytes(request);
+                            letGo(holders, request);
                         }
                     })
                     .subscribeOn(SCHEDULER)
                     .doFinally(signal -> {
                         if (claimed.compareAndSet(false, true)) {
                             releaseBytes(request); // ended (cancelled, rejected) before the function ran
+                        } else {
+                            letGo(holders, request);
                         }
                     });
         });
+    }
+
+    private static void letGo(AtomicInteger holders, Request request) {
+        if (holders.decrementAndGet() == 0) {
+            releaseBytes(request);
+        }
     }
 
     // A request the server decoded reads the connection's buffers, which it keeps alive while the function runs on
