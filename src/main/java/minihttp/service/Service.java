@@ -73,9 +73,10 @@ public interface Service {
     /**
      * Wraps plain synchronous code that may block (file reads, sleeps, JDBC) without blocking an event loop: the
      * function runs on a virtual thread on JDK 21+, on Reactor's bounded elastic scheduler on JDK 17
-     * ({@link Blocking}). The {@link Request} view stays valid while the function runs, even if the client goes
-     * away meanwhile (a running thread cannot be stopped, so the call holds the request's bytes itself); the
-     * function must not keep the request beyond returning. Pipelined responses still leave in request order.
+     * ({@link Blocking}). The {@link Request} view stays valid while the function runs, and until its Mono has
+     * ended, even if the client goes away meanwhile (a running thread cannot be stopped, so the call holds the
+     * request's bytes itself); the function must not keep the request beyond returning. Pipelined responses still
+     * leave in request order.
      *
      * @param function the function, which may block
      * @return the service
