@@ -120,8 +120,11 @@ final class BodyStream extends Flux<ByteBuf> {
             discarding = true;
             sink.asFlux().doOnDiscard(ByteBuf.class, ReferenceCounted::release).subscribe(new Canceller());
             resume();
-        } else if (lender != null) {
-            lender.abandon(REQUEST_OVER);
+        } else {
+            Lender subscriber = lender;
+            if (subscriber != null) {
+                subscriber.abandon(REQUEST_OVER);
+            }
         }
     }
 

@@ -79,10 +79,7 @@ final class Dispatcher {
         if (decoder.failed()) {
             HttpStatus status = decoder.errorStatus();
             if (status != null) {
-                batch.addReady(ErrorResponses.decoderError(status, decoder.errorMessage()), ConnectionHeader.CLOSE);
-                if (listener != null) {
-                    listener.decodeError(remote, status, decoder.errorMessage());
-                }
+                refuse(batch, ErrorResponses.decoderError(status, decoder.errorMessage()), decoder.errorMessage());
             } else {
                 batch.endConnection(); // a streamed body failed: its request is answered by its service
             }
@@ -90,6 +87,19 @@ final class Dispatcher {
             batch.endConnection();
         } else if (decoder.takeContinue()) {
             batch.addContinue();
+        }
+    }
+
+    /** Adds the 408 for a request that did not arrive in time, and the close after it. Event loop. */
+    void dispatchRequestTimeout(Batch batch) {
+        refuse(batch, ErrorResponses.REQUEST_TIMEOUT, "request not received in time");
+    }
+
+    /** Adds {@code error} for bytes that are not a request (or not one in time), then the close, and tells of it. */
+    private void refuse(Batch batch, Response error, String message) {
+        batch.addReady(error, ConnectionHeader.CLOSE);
+        if (listener != null) {
+            listener.decodeError(remote, error.status(), message);
         }
     }
 

@@ -344,11 +344,7 @@ public final class HttpConnection {
             return null;
         }
         Batch batch = new Batch(alloc, 0);
-        batch.addReady(ErrorResponses.REQUEST_TIMEOUT, ConnectionHeader.CLOSE);
-        if (listener != null) {
-            listener.decodeError(connection.channel().remoteAddress(), HttpStatus.REQUEST_TIMEOUT,
-                    "request not received in time");
-        }
+        dispatcher.dispatchRequestTimeout(batch);
         return batch;
     }
 
