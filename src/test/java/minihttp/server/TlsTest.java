@@ -373,6 +373,48 @@ class TlsTest {
         assertTrue(client.closedByServer(5_000), "the connection was left open after the answers");
     }
 
+    /**
+     * A TLS client still sending a body too large reads its 413 to the end, as over plain TCP
+     * ({@code LingeringCloseTest}): the server sends its close_notify, shuts its output down and drops what still
+     * comes, instead of closing on unread input, whose reset can make the client's kernel drop the response.
+     */
+    @ParameterizedTest
+    @MethodSource("providers")
+    void aTlsClientSendingABodyTooLargeReadsThe413ToItsEnd(Tls.Provider provider) throws Exception {
+        server = HttpServer.create().port(0).threads(1).tls(TLS.provider(provider))
+                .handle(Router.builder().post("/echo", Service.sync(r -> Response.text(r.bodyAsString(ISO_8859_1))))
+                        .build())
+                .bind();
+        long bodyLength = 4L * Limits.DEFAULT.maxBody();
+        for (int round = 0; round < 5; round++) {
+            SSLSocket socket = tlsSocket(trusting(TLS.certificate()), server.port());
+            var out = socket.getOutputStream();
+            out.write(("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + bodyLength + "\r\n\r\n")
+                    .getBytes(ISO_8859_1));
+            Thread sender = new Thread(() -> {
+                byte[] block = new byte[16 * 1024];
+                try {
+                    for (long sent = 0; sent < bodyLength; sent += block.length) {
+                        out.write(block);
+                    }
+                } catch (IOException closedByServer) {
+                    // the server closed: it need not take the whole body
+                }
+            });
+            sender.start();
+            Thread.sleep(200); // the server answers and closes while the body keeps coming
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(got);
+            } catch (SocketException | SSLException reset) {
+                fail("round " + round + ": " + reset + " after " + got.toString(ISO_8859_1));
+            }
+            String answer = got.toString(ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 413 ") && answer.endsWith("\n"), "round " + round + ": " + answer);
+            sender.join(10_000);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("providers")
     void shutdownAnswersTlsRequestsInFlightAndDoesNotWaitForAHandshakeNeverBegun(Tls.Provider provider)
