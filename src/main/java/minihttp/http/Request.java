@@ -10,9 +10,10 @@ import reactor.core.publisher.Flux;
  * An HTTP request as a service sees it: the request line, the header fields and the body.
  *
  * <p>The server's requests are views into the bytes it received, nothing copied: strings are made only when asked
- * for, and lookups such as {@link #header(CharSequence)} compare bytes in place. A request is valid until the
- * {@code Mono} its service returned has completed; the server may reuse the object afterwards, so a service must
- * not keep it, or the {@link #body()} view, beyond that.
+ * for, and lookups such as {@link #header(CharSequence)} compare bytes in place. A request is valid until its
+ * response is complete: the {@code Mono} its service returned has completed and, for a streamed response body, the
+ * stream has ended. The server reuses the object afterwards, for another request whose values it then gives, so a
+ * service must not keep it, or the {@link #body()} view, beyond that.
  */
 public interface Request {
 

@@ -27,8 +27,8 @@ import minihttp.service.Service;
  * }
  * }</pre>
  *
- * <p>The bytes live in pooled buffers, as a read's do, so a service that keeps the request after its
- * {@code Mono} completed fails in a test as it would in the server.
+ * <p>The bytes live in pooled buffers, as a read's do, so a service that keeps the request after its response
+ * completed fails in a test, where the server would give it another request's values.
  */
 public final class TestRequest implements AutoCloseable {
 

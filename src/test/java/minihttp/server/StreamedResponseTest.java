@@ -103,6 +103,11 @@ class StreamedResponseTest {
                     });
                     return Mono.just(Response.text("took one"));
                 }))
+                // A ready response whose stream reads its request when its elements come, after the read's end.
+                .get("/query-later", Service.sync(request -> Response.status(HttpStatus.OK).bodyText(
+                        Flux.range(0, 3).delayElements(Duration.ofMillis(20)).map(i -> request.queryParam("q") + i))))
+                .post("/body-later", Service.sync(request -> Response.status(HttpStatus.OK).bodyText(
+                        Mono.delay(Duration.ofMillis(40)).map(x -> request.bodyAsString(UTF_8)).flux())))
                 .get("/endless", Service.sync(request -> Response.status(HttpStatus.OK)
                         .body(Flux.<ByteBuf>generate(sink -> {
                             generated.incrementAndGet();
@@ -214,6 +219,30 @@ class StreamedResponseTest {
                 assertEquals("200000", client.read().body(), "round " + i + ": the first response");
                 assertEquals("Hello, World!", client.read().body(), "round " + i + ": the second response");
             }
+        }
+    }
+
+    /**
+     * A ready response's stream may read its request when its elements come, after the read that brought the
+     * request has ended: the request, body included, is still its own then, not the next one the event loop
+     * decodes for another connection.
+     */
+    @Test
+    void aStreamReadsItsOwnRequestAfterTheReadHasEnded() throws Exception {
+        try (RawClient alice = new RawClient(server.port()); RawClient bob = new RawClient(server.port())) {
+            alice.write(get("/query-later?q=alice") + "POST /body-later HTTP/1.1\r\nHost: t\r\n"
+                    + "Content-Length: 10\r\n\r\nalice-body");
+            Thread.sleep(5);
+            bob.write(get("/query-later?q=bob") + "POST /body-later HTTP/1.1\r\nHost: t\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n8\r\nbob-body\r\n0\r\n\r\n");
+            readHead(alice);
+            assertEquals("alice0alice1alice2", readChunkedBody(alice));
+            readHead(alice);
+            assertEquals("alice-body", readChunkedBody(alice));
+            readHead(bob);
+            assertEquals("bob0bob1bob2", readChunkedBody(bob));
+            readHead(bob);
+            assertEquals("bob-body", readChunkedBody(bob));
         }
     }
 

@@ -240,6 +240,11 @@ public final class EncodedResponse implements Response {
         return stream;
     }
 
+    /** Whether {@code response} has a streamed body, which its connection sends as it comes. */
+    public static boolean isStreamed(Response response) {
+        return response instanceof EncodedResponse encoded && encoded.stream != null;
+    }
+
     /** The {@code Content-Length} a streamed body declared, which it is sent as is with; -1 if none. */
     public long declaredLength() {
         return declaredLength;

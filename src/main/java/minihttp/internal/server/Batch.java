@@ -23,8 +23,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>While every response is ready, each is encoded as it arrives and {@link #whenEncoded()} is a {@code Mono.just}
  * of the batch, which {@code concatMap} takes without subscribing. From the first response that is not ready,
- * the rest are queued as {@link Entry entries} and {@link #whenEncoded()} waits for them in order; the read's bytes
- * stay held meanwhile, because the requests still being served are views into them.
+ * the rest are queued ({@link QueuedResponse}) and {@link #whenEncoded()} waits for them in order; the read's
+ * bytes stay held meanwhile, because the requests still being served are views into them.
  *
  * <p>A streamed response is queued too, ready or not. When its turn comes the batch comes once with the output so
  * far, its head included, then once per frame of its body (the batch's output is that frame), the next frame asked
@@ -50,7 +50,7 @@ final class Batch {
     private ByteBuf out;
     private byte[] date;
     /** Entries from the first response that was not ready, in request order; null while all are ready. */
-    private List<Entry> queued;
+    private List<QueuedResponse> queued;
     /** How many of {@link #queued} are in {@link #out}: the next one to encode. */
     private int encodedQueued;
     private boolean subscribed;
@@ -64,6 +64,8 @@ final class Batch {
      */
     private List<DecodedRequest> streamed;
     private boolean endsConnection;
+    /** Whether an unsafe request's response is queued: the queue is then subscribed to in its order. */
+    private boolean hasUnsafe;
     /** Whether the responses encoded so far go out before the queued ones are done: a 100 Continue is among them. */
     private boolean flushReadyFirst;
     /** The response encoded last, where it starts in {@link #out} and its Connection header: see makeLastResponseClose. */
@@ -77,19 +79,6 @@ final class Batch {
     private long countedOutput;
     /** What the responses queued and not yet encoded count against the output budget (see chargedBytes). */
     private long queuedCharge;
-
-    /** What is queued behind a response that was not ready. */
-    private sealed interface Entry permits Ready, Pending, Continue {}
-
-    /** A response that was ready when it was added. */
-    private record Ready(Response response, ConnectionHeader connection) implements Entry {}
-
-    /** A response still being computed, failures already error responses; {@code streamed}: its request, if so. */
-    private record Pending(Mono<Response> response, ConnectionHeader connection, DecodedRequest streamed)
-            implements Entry {}
-
-    /** {@code 100 Continue}, which goes out once the responses before it have. */
-    private enum Continue implements Entry { INTERIM }
 
     /**
      * {@code inputBytes} sizes the output: requests with the usual headers are longer than their responses, so
@@ -142,6 +131,7 @@ final class Batch {
         lastEncodedConnection = null;
         countedOutput = 0;
         queuedCharge = 0;
+        hasUnsafe = false;
         return this;
     }
 
@@ -185,13 +175,13 @@ final class Batch {
     void addReady(Response response, ConnectionHeader connection) {
         endsConnection |= connection == ConnectionHeader.CLOSE;
         if (queued != null) {
-            queued.add(new Ready(response, connection));
+            queued.add(new QueuedResponse.Ready(response, connection));
             queuedCharge += Math.max(HttpConnection.UNENCODED_CHARGE, response.contentLength());
             return;
         }
         if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
             queued = new ArrayList<>(); // its body goes out as it comes, after the responses before it
-            queued.add(new Ready(response, connection));
+            queued.add(new QueuedResponse.Ready(response, connection));
             queuedCharge += HttpConnection.UNENCODED_CHARGE;
             return;
         }
@@ -199,10 +189,18 @@ final class Batch {
         encode(response, connection, date);
     }
 
-    /** Adds a response that completes later; {@code input} holds the bytes its request reads. */
-    void addPending(Mono<Response> response, ByteBuf input, ConnectionHeader connection) {
+    /**
+     * Adds a response that completes later; {@code input} holds the bytes its request reads; {@code unsafe}: the
+     * request's method is ({@link RequestOrder}).
+     */
+    void addPending(Mono<Response> response, ByteBuf input, ConnectionHeader connection, boolean unsafe) {
         endsConnection |= connection == ConnectionHeader.CLOSE;
-        queue(response, input, connection, null);
+        queue(response, input, connection, null, unsafe);
+    }
+
+    /** Whether an unsafe request's response is among those still being computed. */
+    boolean hasUnsafe() {
+        return hasUnsafe;
     }
 
     /**
@@ -211,18 +209,18 @@ final class Batch {
      * if it is discarded before the service got to it.
      */
     void addPendingStreamed(Mono<Response> response, DecodedRequest request, ByteBuf input,
-                            ConnectionHeader connection) {
+                            ConnectionHeader connection, boolean unsafe) {
         if (streamed == null) {
             streamed = new ArrayList<>(2);
         }
         streamed.add(request);
-        queue(response, input, connection, request);
+        queue(response, input, connection, request, unsafe);
     }
 
     /** Adds {@code 100 Continue}: the client waits for it before sending the body of the request read last. */
     void addContinue() {
         if (queued != null) {
-            queued.add(Continue.INTERIM);
+            queued.add(QueuedResponse.Continue.INTERIM);
             return;
         }
         writeContinue();
@@ -242,9 +240,7 @@ final class Batch {
     synchronized void makeLastResponseClose() {
         int last = queued == null ? -1 : lastQueuedResponse();
         if (last >= encodedQueued) {
-            queued.set(last, queued.get(last) instanceof Pending pending
-                    ? new Pending(pending.response(), ConnectionHeader.CLOSE, pending.streamed())
-                    : new Ready(((Ready) queued.get(last)).response(), ConnectionHeader.CLOSE));
+            queued.set(last, queued.get(last).closing());
         } else if (out != null && lastEncoded != null) {
             ResponseEncoder.closeLast(out, lastEncodedStart, lastEncoded, lastEncodedConnection);
             lastEncodedConnection = ConnectionHeader.CLOSE;
@@ -254,13 +250,14 @@ final class Batch {
     /** The index of the last response among the queued entries (a 100 Continue may follow it); the first is one. */
     private int lastQueuedResponse() {
         int i = queued.size() - 1;
-        while (queued.get(i) == Continue.INTERIM) {
+        while (queued.get(i) == QueuedResponse.Continue.INTERIM) {
             i--;
         }
         return i;
     }
 
-    private void queue(Mono<Response> response, ByteBuf input, ConnectionHeader connection, DecodedRequest streamed) {
+    private void queue(Mono<Response> response, ByteBuf input, ConnectionHeader connection, DecodedRequest streamed,
+                       boolean unsafe) {
         if (queued == null) {
             queued = new ArrayList<>();
         }
@@ -272,7 +269,9 @@ final class Batch {
             }
             moreHeldInput.add(input.retain());
         }
-        queued.add(new Pending(ErrorResponses.orErrorResponse(response), connection, streamed));
+        queued.add(new QueuedResponse.Pending(ErrorResponses.orErrorResponse(response), connection, streamed,
+                unsafe));
+        hasUnsafe |= unsafe;
         queuedCharge += HttpConnection.UNENCODED_CHARGE;
     }
 
@@ -295,12 +294,15 @@ final class Batch {
         }
         subscribed = true;
         // flatMapSequential subscribes to every pending response at once and delivers them in queue order.
-        Flux<Batch> rest = Flux.fromIterable(queued)
-                .flatMapSequential(Batch::completion)
+        Flux<Response> completions = !hasUnsafe
+                ? Flux.fromIterable(queued).flatMapSequential(QueuedResponse::completion)
+                : RequestOrder.completions(queued, QueuedResponse::unsafe, QueuedResponse::completion,
+                        QueuedResponse::release);
+        Flux<Batch> rest = completions
                 .concatMap(response -> encodeCompleted(response, gate))
                 .concatWith(Mono.fromCallable(this::allEncoded))
                 .doOnDiscard(Response.class, Response::release)
-                .doOnDiscard(Ready.class, ready -> ready.response().release()) // left in the queue on cancel
+                .doOnDiscard(QueuedResponse.class, QueuedResponse::release) // left in the queue on cancel
                 .doFinally(signal -> discard());
         return flushReadyFirst ? Flux.concat(Mono.just(this), rest) : rest;
     }
@@ -336,23 +338,10 @@ final class Batch {
             streamed = null;
         }
         if (queued != null && !subscribed) {
-            // Once subscribed, the Flux owns the queued responses and discards them through the hook.
-            for (Entry entry : queued) {
-                if (entry instanceof Ready ready) {
-                    ready.response().release();
-                }
-            }
+            queued.forEach(QueuedResponse::release); // once subscribed, the Flux owns them and discards them by its hook
         }
         queued = null;
         queuedCharge = 0;
-    }
-
-    /** The response an entry stands for, once it is complete; nothing for a 100 Continue, which has none. */
-    private static Mono<Response> completion(Entry entry) {
-        if (entry instanceof Ready ready) {
-            return Mono.just(ready.response());
-        }
-        return entry instanceof Pending pending ? pending.response() : Mono.empty();
     }
 
     /**
@@ -367,10 +356,7 @@ final class Batch {
         writeQueuedContinues();
         // The Connection header is the entry's now, not when it was subscribed to: a shutdown may have made it close,
         // and a streamed body that failed ends the connection.
-        Entry entry = queued.get(encodedQueued++);
-        ConnectionHeader connection = !(entry instanceof Pending pending) ? ((Ready) entry).connection()
-                : pending.streamed() != null && pending.streamed().bodyFailed() ? ConnectionHeader.CLOSE
-                : pending.connection();
+        ConnectionHeader connection = queued.get(encodedQueued++).connection();
         allocateOutput();
         byte[] date = DateCache.bytes(); // not the read's: the response may complete seconds later
         if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
@@ -423,7 +409,7 @@ final class Batch {
     }
 
     private void writeQueuedContinues() {
-        while (encodedQueued < queued.size() && queued.get(encodedQueued) == Continue.INTERIM) {
+        while (encodedQueued < queued.size() && queued.get(encodedQueued) == QueuedResponse.Continue.INTERIM) {
             writeContinue();
             encodedQueued++;
         }

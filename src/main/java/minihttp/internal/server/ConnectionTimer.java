@@ -208,6 +208,11 @@ final class ConnectionTimer extends TimerWheel.Entry {
         IN_SERVICE.decrementAndGet(this);
     }
 
+    /** Whether batches whose responses are still being computed were read; any thread. */
+    boolean inService() {
+        return inService > 0;
+    }
+
     /** Stops the clock for good: the connection closed. */
     void stop() {
         expired = true;

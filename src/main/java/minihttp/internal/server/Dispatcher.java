@@ -45,14 +45,18 @@ final class Dispatcher {
     /** Told of each exchange and decode error, or null: then nothing here does any work for one. */
     private final HttpListener listener;
     private final SocketAddress remote;
+    /** When each service may run: unsafe requests one at a time. */
+    private final RequestOrder order;
     /** When the read being dispatched began, with a listener. */
     private long readStart;
 
-    Dispatcher(Service service, RequestDecoder decoder, HttpListener listener, SocketAddress remote) {
+    Dispatcher(Service service, RequestDecoder decoder, HttpListener listener, SocketAddress remote,
+               RequestOrder order) {
         this.service = service;
         this.decoder = decoder;
         this.listener = listener;
         this.remote = remote;
+        this.order = order;
     }
 
     /** A read begins, at {@code nanos}: the exchanges it completes count their duration from here. */
@@ -63,11 +67,11 @@ final class Dispatcher {
     /** Adds the response to the request the decoder polled last. Event loop. */
     void dispatch(DecodedRequest request, Batch batch) {
         ConnectionHeader connection = ConnectionHeader.answering(request);
-        if (request.method() != Method.GET || request.isBodyStreamed()) {
+        if (request.method() != Method.GET || request.isBodyStreamed() || order.afterUnsafe()) {
             dispatchOther(request, connection, batch);
             return;
         }
-        answer(request, ErrorResponses.call(service, request), connection, batch);
+        answer(request, ErrorResponses.call(service, request), connection, batch, false);
     }
 
     /**
@@ -104,17 +108,24 @@ final class Dispatcher {
     }
 
     /**
-     * Everything but a GET with an aggregated body: other methods, HEAD, unknown methods and CONNECT (501),
-     * {@code OPTIONS *} (the server's own answer), streamed bodies.
+     * Everything but a GET with an aggregated body served at once: other methods, HEAD, unknown methods and CONNECT
+     * (501), {@code OPTIONS *} (the server's own answer), streamed bodies, and requests whose service must wait
+     * for an unsafe request's ({@link RequestOrder}), or an unsafe request for those before it: its service is
+     * called once its response is subscribed to, when they have completed.
      */
     private void dispatchOther(DecodedRequest request, ConnectionHeader connection, Batch batch) {
         boolean streamed = request.isBodyStreamed();
         if (streamed && decoder.takeContinue()) {
             batch.addContinue(); // before the service runs: the client sends the body once it sees this
         }
-        Mono<Response> response = respond(service, request);
+        boolean unsafe = RequestOrder.isUnsafe(request.method());
+        Mono<Response> response = order.mustWait(request.method(), batch)
+                ? Mono.defer(() -> respond(service, request)) : respond(service, request);
+        if (unsafe && !(response instanceof Callable<?>)) {
+            order.unsafeQueued(); // the requests after it wait for its response
+        }
         if (!streamed) {
-            answer(request, response, connection, batch);
+            answer(request, response, connection, batch, unsafe);
             return;
         }
         // A body the service did not subscribe to is dropped once the response is ready, so reading goes on.
@@ -129,7 +140,7 @@ final class Dispatcher {
             response = told(response, request);
         }
         // Until its body has been read, even a request that ends the connection must not stop the reading.
-        batch.addPendingStreamed(response, request, decoder.detach(), connection);
+        batch.addPendingStreamed(response, request, decoder.detach(), connection, unsafe);
     }
 
     /**
@@ -145,18 +156,29 @@ final class Dispatcher {
         return response;
     }
 
-    /** Adds the response of the request polled last to the batch: now if it is ready, else once it completes. */
-    private void answer(DecodedRequest request, Mono<Response> response, ConnectionHeader connection, Batch batch) {
+    /**
+     * Adds the response of the request polled last to the batch: now if it is ready, else once it completes;
+     * {@code unsafe}: the request's method is ({@link RequestOrder}).
+     */
+    private void answer(DecodedRequest request, Mono<Response> response, ConnectionHeader connection, Batch batch,
+                        boolean unsafe) {
         if (response instanceof Callable<?> ready) {
             // Already complete (Mono.just, fromSupplier, error): take the value now, no subscription.
             Response value = valueOf(ready, request);
-            batch.addReady(value, connection);
+            if (EncodedResponse.isStreamed(value)) {
+                // Its stream may read the request when its elements come, after this read: the request and its
+                // bytes must outlive the read, as those of a response still being computed do.
+                batch.addPending(Mono.just(value), decoder.detach(), connection, false);
+            } else {
+                batch.addReady(value, connection);
+            }
             if (listener != null) {
                 exchange(request, value);
             }
         } else {
             response = ErrorResponses.orErrorResponse(response, request);
-            batch.addPending(listener != null ? told(response, request) : response, decoder.detach(), connection);
+            batch.addPending(listener != null ? told(response, request) : response, decoder.detach(), connection,
+                    unsafe);
         }
     }
 

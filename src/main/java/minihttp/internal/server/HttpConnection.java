@@ -94,6 +94,8 @@ public final class HttpConnection {
     private final HttpListener listener;
     private final ConnectionTimer timer;
     private final WriteGate gate;
+    /** When each request's service may run (unsafe requests one at a time): the dispatcher's and the batches'. */
+    private final RequestOrder order = new RequestOrder();
     private final AutoRead reads;
     /** The last batch with responses: a graceful shutdown makes its last response say {@code Connection: close}. */
     private Batch lastBatchWithResponses;
@@ -121,7 +123,7 @@ public final class HttpConnection {
         this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads, new Peer(channel.remoteAddress(),
                 channel.localAddress(), channel.pipeline().get(SslHandler.class) != null ? "https" : "http"));
         this.listener = listener;
-        this.dispatcher = new Dispatcher(service, decoder, listener, channel.remoteAddress());
+        this.dispatcher = new Dispatcher(service, decoder, listener, channel.remoteAddress(), order);
     }
 
     /** The handler reactor-netty runs for each accepted connection. */
@@ -206,6 +208,7 @@ public final class HttpConnection {
         int inputBytes = in == WriteGate.DECODE_MORE ? OUTPUT_BUDGET : bytes;
         Batch batch = Batch.forRead(alloc, inputBytes);
         decoder.feed(in);
+        order.readStarted(timer.inService());
         if (listener != null) {
             dispatcher.readStarted(System.nanoTime());
         }
@@ -304,6 +307,9 @@ public final class HttpConnection {
         timer.afterRead(phase(), completed, bytes);
         if (batch.hasPending()) {
             timer.serviceStarted();
+            if (batch.hasUnsafe()) {
+                order.unsafeSent();
+            }
         }
         if (completed) {
             lastBatchWithResponses = batch;
@@ -322,9 +328,16 @@ public final class HttpConnection {
 
     /** The batch once the channel can take its output; a batch still being served tells the timer when done. */
     private Flux<Batch> output(Batch batch) {
-        boolean pending = batch.hasPending();
-        Flux<Batch> output = gate.output(batch);
-        return pending ? output.doFinally(signal -> timer.serviceDone()) : output;
+        if (!batch.hasPending()) {
+            return gate.output(batch);
+        }
+        boolean unsafe = batch.hasUnsafe();
+        return gate.output(batch).doFinally(signal -> {
+            timer.serviceDone();
+            if (unsafe) {
+                order.unsafeDone();
+            }
+        });
     }
 
     /**

@@ -48,8 +48,8 @@ class BatchTest {
     void responsesCompletingOutOfOrderAreEncodedInRequestOrder() {
         Batch batch = new Batch(ALLOC, input.readableBytes());
         Sinks.One<Response> second = Sinks.one();
-        batch.addPending(Mono.delay(Duration.ofMillis(50)).map(tick -> text("first")), input, ConnectionHeader.NONE);
-        batch.addPending(second.asMono(), input, ConnectionHeader.NONE);
+        batch.addPending(Mono.delay(Duration.ofMillis(50)).map(tick -> text("first")), input, ConnectionHeader.NONE, false);
+        batch.addPending(second.asMono(), input, ConnectionHeader.NONE, false);
         batch.addReady(text("third"), ConnectionHeader.NONE);
         assertTrue(batch.hasPending());
 
@@ -64,8 +64,8 @@ class BatchTest {
     void failedAndEmptyResultsAreAnsweredInTheirPlace() {
         Batch batch = new Batch(ALLOC, input.readableBytes());
         Sinks.One<Response> empty = Sinks.one();
-        batch.addPending(Mono.error(new IllegalStateException("expected by the test")), input, ConnectionHeader.NONE);
-        batch.addPending(empty.asMono(), input, ConnectionHeader.NONE);
+        batch.addPending(Mono.error(new IllegalStateException("expected by the test")), input, ConnectionHeader.NONE, false);
+        batch.addPending(empty.asMono(), input, ConnectionHeader.NONE, false);
         batch.addReady(text("last"), ConnectionHeader.NONE);
 
         StepVerifier.create(batch.whenEncoded())
@@ -85,7 +85,7 @@ class BatchTest {
         Sinks.One<Response> pending = Sinks.one();
         batch.addReady(text("ready"), ConnectionHeader.NONE);
         batch.addContinue();
-        batch.addPending(pending.asMono(), input, ConnectionHeader.NONE);
+        batch.addPending(pending.asMono(), input, ConnectionHeader.NONE, false);
 
         StepVerifier.create(batch.whenEncoded())
                 .assertNext(first -> {
@@ -108,9 +108,9 @@ class BatchTest {
         Batch batch = new Batch(ALLOC, input.readableBytes());
         Sinks.One<Response> first = Sinks.one();
         Sinks.One<Response> second = Sinks.one();
-        batch.addPending(first.asMono(), input, ConnectionHeader.NONE);
+        batch.addPending(first.asMono(), input, ConnectionHeader.NONE, false);
         batch.addContinue();
-        batch.addPending(second.asMono(), input, ConnectionHeader.NONE);
+        batch.addPending(second.asMono(), input, ConnectionHeader.NONE, false);
         batch.addContinue(); // the head read last: its client waits for this
 
         StepVerifier.create(batch.whenEncoded())
@@ -132,7 +132,7 @@ class BatchTest {
     void aShutdownClosesWithTheLastResponseEvenBehindAContinue() {
         Batch batch = new Batch(ALLOC, input.readableBytes());
         Sinks.One<Response> pending = Sinks.one();
-        batch.addPending(pending.asMono(), input, ConnectionHeader.NONE);
+        batch.addPending(pending.asMono(), input, ConnectionHeader.NONE, false);
         batch.addContinue(); // a head whose body will never be read: the shutdown stops reading
         batch.makeLastResponseClose();
 
@@ -151,7 +151,7 @@ class BatchTest {
         Batch batch = new Batch(ALLOC, input.readableBytes());
         List<ByteBuf> bodies = new ArrayList<>();
         batch.addReady(bufferText("encoded at once", bodies), ConnectionHeader.NONE);
-        batch.addPending(Mono.never(), input, ConnectionHeader.NONE);
+        batch.addPending(Mono.never(), input, ConnectionHeader.NONE, false);
         for (int i = 0; i < MANY; i++) {
             batch.addReady(bufferText("queued " + i, bodies), ConnectionHeader.NONE);
         }
@@ -173,7 +173,7 @@ class BatchTest {
         Sinks.One<Response> pending = Sinks.one();
         batch.addReady(bufferText("encoded at once", bodies), ConnectionHeader.NONE);
         batch.addContinue();
-        batch.addPending(pending.asMono(), input, ConnectionHeader.CLOSE);
+        batch.addPending(pending.asMono(), input, ConnectionHeader.CLOSE, false);
         batch.addReady(bufferText("queued", bodies), ConnectionHeader.NONE);
         assertTrue(batch.endsConnection());
 
@@ -188,7 +188,7 @@ class BatchTest {
         Batch batch = new Batch(ALLOC, input.readableBytes());
         List<ByteBuf> bodies = new ArrayList<>();
         Sinks.One<Response> late = Sinks.one();
-        batch.addPending(late.asMono(), input, ConnectionHeader.NONE);
+        batch.addPending(late.asMono(), input, ConnectionHeader.NONE, false);
 
         StepVerifier.create(batch.whenEncoded())
                 .expectSubscription()
@@ -246,7 +246,7 @@ class BatchTest {
     @Test
     void aBatchThatWaitedForAResponseOrEndsTheConnectionIsNotReused() {
         Batch waited = new Batch(ALLOC, input.readableBytes());
-        waited.addPending(Mono.just(text("later")), input, ConnectionHeader.NONE);
+        waited.addPending(Mono.just(text("later")), input, ConnectionHeader.NONE, false);
         StepVerifier.create(waited.whenEncoded())
                 .assertNext(done -> assertBodies(output(done), "later"))
                 .expectComplete()
