@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import minihttp.internal.server.ServerBinding;
+import reactor.core.scheduler.Schedulers;
 
 /** A bound server: its addresses, how it runs, and how to stop it. */
 public final class RunningServer implements AutoCloseable {
@@ -123,9 +124,19 @@ public final class RunningServer implements AutoCloseable {
      * @param timeout how long the connections may take to finish
      * @return whether every connection finished within the deadline; a call made while another shuts the server
      *     down, or after, waits for that shutdown and returns its answer
+     * @throws IllegalStateException on an event loop, or another thread Reactor marks non-blocking, which the
+     *     wait would block (a service that stops the server calls this on another thread, e.g.
+     *     {@code Mono.fromRunnable(server::close).subscribeOn(Schedulers.boundedElastic())})
      */
     public boolean shutdown(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative shutdown timeout: " + timeout);
+        }
+        if (binding.inEventLoop() || Schedulers.isInNonBlockingThread()) {
+            throw new IllegalStateException("shutdown() waits for the connections to finish, which an event loop or "
+                    + "another non-blocking thread must not do: call it from another thread");
+        }
         synchronized (this) {
             if (stopped) {
                 return stoppedCleanly.join();

@@ -258,4 +258,45 @@ class ShutdownTest {
         assertFalse(second, "the second shutdown's answer is the first's: not clean");
         assertFalse(first.get(10, TimeUnit.SECONDS));
     }
+
+    /**
+     * A service that stops the server on its event loop (or on Reactor's parallel threads) is refused: the wait
+     * would block the loop, which once left the server half stopped with its loops running for good. The server
+     * goes on serving, and stops from another thread.
+     */
+    @Test
+    void aShutdownOnAnEventLoopIsRefusedAndTheServerStillStops() throws Exception {
+        List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunningServer[] self = new RunningServer[1];
+        server = HttpServer.create().port(0).threads(1).handle(Router.builder()
+                .get("/stop", Service.sync(request -> {
+                    try {
+                        self[0].close();
+                    } catch (IllegalStateException e) {
+                        refused.add(e);
+                    }
+                    return Response.text("asked");
+                }))
+                .get("/stop-later", request -> Mono.delay(Duration.ofMillis(1)).map(x -> {
+                    try {
+                        self[0].shutdown(Duration.ofSeconds(1));
+                    } catch (IllegalStateException e) {
+                        refused.add(e);
+                    }
+                    return Response.text("asked");
+                }))
+                .get("/plaintext", Service.constant(Response.text("Hello, World!")))
+                .build()).bind();
+        self[0] = server;
+        try (RawClient client = connect()) {
+            client.write(get("/stop") + get("/stop-later") + get("/plaintext"));
+            assertEquals("asked", client.read().body());
+            assertEquals("asked", client.read().body());
+            assertEquals("Hello, World!", client.read().body());
+        }
+        assertEquals(2, refused.size(), "a shutdown on a non-blocking thread was not refused");
+        assertTrue(server.shutdown(Duration.ofSeconds(5)));
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", server.port()).close());
+        assertThrows(IllegalArgumentException.class, () -> server.shutdown(Duration.ofSeconds(-1)));
+    }
 }

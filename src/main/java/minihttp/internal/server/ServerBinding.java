@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -211,6 +212,16 @@ public final class ServerBinding {
         }
         stopLoops(group);
         return clean;
+    }
+
+    /** Whether the calling thread is one of this server's event loops, which a shutdown must not block. */
+    public boolean inEventLoop() {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waits for {@code future} until {@code deadline} (a {@link System#nanoTime()}); whether it completed. */
