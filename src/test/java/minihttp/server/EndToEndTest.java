@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -31,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import minihttp.http.HttpStatus;
 import minihttp.http.Method;
 import minihttp.http.Request;
 import minihttp.http.Response;
@@ -91,6 +94,9 @@ class EndToEndTest {
                 .get("/later-error", request -> Mono.delay(Duration.ofMillis(10))
                         .then(Mono.error(new IllegalStateException("late Mono.error on purpose"))))
                 .get("/later-empty", request -> Mono.delay(Duration.ofMillis(10)).then(Mono.empty()))
+                // Misuse: a ByteBuf body is released once written, so this one can be answered once only.
+                .get("/buffer-twice", Service.constant(Response.status(HttpStatus.OK).contentType("text/plain")
+                        .body(Unpooled.copiedBuffer("once", StandardCharsets.US_ASCII))))
                 .build();
     }
 
@@ -591,6 +597,20 @@ class EndToEndTest {
             assertResponse(client.read(), 200, "OK", c[0] + ":5");
         }
         assertFalse(client.closedByServer(100), "connection closed after a failing service");
+    }
+
+    /** A response that cannot be encoded (its ByteBuf body released already) is answered with 500, as a failure. */
+    @Test
+    void aResponseThatCannotBeEncodedAnswers500AndKeepsTheConnection() throws Exception {
+        RawClient client = connect();
+        client.write(get("/buffer-twice") + get("/buffer-twice") + get("/plaintext"));
+        assertResponse(client.read(), 200, "OK", "once");
+        assertResponse(client.read(), 500, "Internal Server Error", FAILED_BODY);
+        assertPlaintext(client.read());
+        client.write(get("/delay?ms=5&i=1") + get("/buffer-twice") + get("/plaintext"));
+        assertResponse(client.read(), 200, "OK", "1:5");
+        assertResponse(client.read(), 500, "Internal Server Error", FAILED_BODY);
+        assertPlaintext(client.read());
     }
 
     // ---------------------------------------------------------------- 8. many connections

@@ -52,10 +52,15 @@ public final class ResponseEncoder {
 
     /**
      * Appends {@code response} to {@code out}. {@code date} comes from {@link DateCache#bytes()}, read once per
-     * batch; {@code connection} is the {@code Connection} header, if any.
+     * batch; {@code connection} is the {@code Connection} header, if any. Throws, having written nothing, for a
+     * response whose ByteBuf body was released already: it was answered before.
      */
     public static void encode(Response any, ByteBuf out, byte[] date, ConnectionHeader connection) {
         EncodedResponse response = EncodedResponse.of(any);
+        if (response.bodyBuf() != null && response.bodyBuf().refCnt() == 0) {
+            throw new IllegalStateException("a response's ByteBuf body was released before it was sent: a response"
+                    + " with a ByteBuf body can be answered once only");
+        }
         if (connection == ConnectionHeader.NONE) {
             byte[] whole = response.whole(date);
             if (whole != null) {

@@ -416,10 +416,16 @@ final class Batch {
     }
 
     private void encode(Response response, ConnectionHeader connection, byte[] date) {
-        lastEncoded = response;
         lastEncodedStart = out.writerIndex();
         lastEncodedConnection = connection;
-        ResponseEncoder.encode(response, out, date, connection);
+        try {
+            ResponseEncoder.encode(response, out, date, connection);
+            lastEncoded = response;
+        } catch (RuntimeException e) { // a misused response (a ByteBuf body answered twice): a failed service's 500
+            out.writerIndex(lastEncodedStart);
+            lastEncoded = ErrorResponses.serviceFailed(e);
+            ResponseEncoder.encode(lastEncoded, out, date, connection);
+        }
     }
 
     private void writeContinue() {
