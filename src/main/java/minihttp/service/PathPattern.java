@@ -34,7 +34,10 @@ final class PathPattern {
         return path.indexOf('{') >= 0 || path.indexOf('}') >= 0 || path.indexOf('*') >= 0;
     }
 
-    /** Parses a route path; a malformed one (an unclosed brace, a wildcard not at the end) is refused. */
+    /**
+     * Parses a route path; a malformed one (an unclosed brace, a wildcard not at the end, a parameter name other
+     * than letters, digits, {@code _} and {@code -}) is refused.
+     */
     static PathPattern parse(String path) {
         boolean rest = path.endsWith("/*");
         String body = rest ? path.substring(0, path.length() - 2) : path;
@@ -46,12 +49,13 @@ final class PathPattern {
             String segment = segments[i];
             if (segment.startsWith("{") && segment.endsWith("}") && segment.length() > 2) {
                 String name = segment.substring(1, segment.length() - 1);
-                if (name.indexOf('{') >= 0 || name.indexOf('}') >= 0 || seen.contains(name)) {
+                if (!name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-')
+                        || seen.contains(name)) {
                     throw new IllegalArgumentException("bad parameter " + segment + " in route " + path);
                 }
                 seen.add(name);
                 names[i] = name;
-            } else if (segment.indexOf('{') >= 0 || segment.indexOf('}') >= 0 || segment.equals("*")) {
+            } else if (segment.indexOf('{') >= 0 || segment.indexOf('}') >= 0 || segment.indexOf('*') >= 0) {
                 throw new IllegalArgumentException("a parameter is a whole segment {name}, and * only ends a route: "
                         + path);
             } else {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -24,20 +25,26 @@ import reactor.core.publisher.Mono;
 /**
  * Routes by path, then method: exact paths first ({@code /plaintext}), compared in place against the request
  * bytes, then paths with parameters ({@code /users/{id}}, read with {@link Request#pathParam}) and trailing
- * wildcards ({@code /static/*}) in the order they were added. An unknown path gets 404, a known path with another
- * method 405 with {@code Allow}; both, and a failing service's answer, can be shaped on the builder. HEAD is
- * served by the GET route when there is no HEAD route of its own (the connection drops the body).
+ * wildcards ({@code /static/*}) in the order they were added; the first route whose path matches and that has the
+ * request's method answers. An unknown path gets 404, a known path with another method 405 with {@code Allow}
+ * naming the methods of every route matching it; both, and a failing service's answer, can be shaped on the
+ * builder. HEAD is served by the GET route when there is no HEAD route of its own (the connection drops the body).
  */
 public final class Router implements Service {
 
     private final PathRoutes[] exact;
     private final PatternRoutes[] patterns;
     private final Service notFound;
+    /** The 405 answers for paths that several routes match, by the methods they allow together, made once each. */
+    private final Map<Set<Method>, Mono<Response>> notAllowedTogether = new ConcurrentHashMap<>();
+    private final Function<Set<Method>, Response> notAllowed;
 
-    private Router(PathRoutes[] exact, PatternRoutes[] patterns, Service notFound) {
+    private Router(PathRoutes[] exact, PatternRoutes[] patterns, Service notFound,
+                   Function<Set<Method>, Response> notAllowed) {
         this.exact = exact;
         this.patterns = patterns;
         this.notFound = notFound;
+        this.notAllowed = notAllowed;
     }
 
     /**
@@ -52,32 +59,30 @@ public final class Router implements Service {
     /** Answers with the service routed for the request's method and path, or with the not-found or 405 answer. */
     @Override
     public Mono<Response> call(Request request) {
-        Routes route = routeOf(request);
-        if (route == null) {
-            return notFound.call(request);
-        }
-        Service service = route.byMethod()[request.method().ordinal()];
-        return service != null ? service.call(request) : route.notAllowed();
+        Service service = serviceOf(request);
+        return service != null ? service.call(request) : notRouted(request);
     }
 
     /** Whether the service routed for the request takes its body as a stream. */
     @Override
     public boolean streamsBody(Request request) {
-        Routes route = routeOf(request);
-        Service service = route == null ? null : route.byMethod()[request.method().ordinal()];
+        Service service = serviceOf(request);
         return service != null && service.streamsBody(request);
     }
 
-    /** The routes of the request's path, with its parameters set on the request, or {@code null}. */
-    private Routes routeOf(Request request) {
+    /**
+     * The service of the first route that matches the request's path and has its method, with the route and its
+     * parameters set on the request, or {@code null}.
+     */
+    private Service serviceOf(Request request) {
+        int method = request.method().ordinal();
         DecodedRequest decoded = request instanceof DecodedRequest d ? d : null;
         for (PathRoutes route : exact) {
-            // The server's requests compare a word at a time, in place; any other request compares as a String.
-            if (decoded != null ? decoded.pathEquals(route.path) : request.pathEquals(route.name)) {
+            if (route.byMethod[method] != null && matches(route, request, decoded)) {
                 if (decoded != null) {
                     decoded.route(route.name);
                 }
-                return route;
+                return route.byMethod[method];
             }
         }
         if (patterns.length == 0) {
@@ -85,21 +90,63 @@ public final class Router implements Service {
         }
         String path = request.path();
         for (PatternRoutes route : patterns) {
-            String[] params = route.pattern.match(path);
+            String[] params = route.byMethod[method] == null ? null : route.pattern.match(path);
             if (params != null) {
                 if (decoded != null) {
                     decoded.pathParams(params);
                     decoded.route(route.pattern.pattern());
                 }
-                return route;
+                return route.byMethod[method];
             }
         }
         return null;
     }
 
-    /** The services of one path, indexed by method ordinal, and its 405 answer naming the methods it allows. */
+    /** 404 for a path no route matches, else 405 naming the methods of the routes that match it. */
+    private Mono<Response> notRouted(Request request) {
+        DecodedRequest decoded = request instanceof DecodedRequest d ? d : null;
+        Routes first = null;
+        Set<Method> allowed = null;
+        for (PathRoutes route : exact) {
+            if (matches(route, request, decoded)) {
+                first = route;
+                allowed = EnumSet.copyOf(route.allowed);
+                if (decoded != null) {
+                    decoded.route(route.name);
+                }
+            }
+        }
+        String path = patterns.length == 0 ? null : request.path();
+        for (PatternRoutes route : patterns) {
+            String[] params = route.pattern.match(path);
+            if (params != null) {
+                if (first == null) {
+                    first = route;
+                    allowed = EnumSet.copyOf(route.allowed);
+                    if (decoded != null) {
+                        decoded.pathParams(params);
+                        decoded.route(route.pattern.pattern());
+                    }
+                } else {
+                    allowed.addAll(route.allowed());
+                }
+            }
+        }
+        if (first == null) {
+            return notFound.call(request);
+        }
+        return allowed.equals(first.allowed()) ? first.notAllowed()
+                : notAllowedTogether.computeIfAbsent(allowed, methods -> Mono.just(notAllowed.apply(methods)));
+    }
+
+    /** Whether the request's path is the route's: the server's requests compare in place, others as a String. */
+    private static boolean matches(PathRoutes route, Request request, DecodedRequest decoded) {
+        return decoded != null ? decoded.pathEquals(route.path) : request.pathEquals(route.name);
+    }
+
+    /** The methods of one path, its services indexed by method ordinal, and its 405 answer naming the methods. */
     private interface Routes {
-        Service[] byMethod();
+        Set<Method> allowed();
 
         Mono<Response> notAllowed();
     }
@@ -108,12 +155,12 @@ public final class Router implements Service {
      * An exact path (as ASCII bytes) and its services (a plain array: EnumMap's lookup checks the key's class on
      * every request).
      */
-    private record PathRoutes(String name, byte[] path, Service[] byMethod, Mono<Response> notAllowed)
-            implements Routes {}
+    private record PathRoutes(String name, byte[] path, Service[] byMethod, Set<Method> allowed,
+                              Mono<Response> notAllowed) implements Routes {}
 
     /** A path with parameters and its services. */
-    private record PatternRoutes(PathPattern pattern, Service[] byMethod, Mono<Response> notAllowed)
-            implements Routes {}
+    private record PatternRoutes(PathPattern pattern, Service[] byMethod, Set<Method> allowed,
+                                 Mono<Response> notAllowed) implements Routes {}
 
     /** Collects routes and the answers for what matches none; {@link #build()} freezes them into a {@link Router}. */
     public static final class Builder {
@@ -134,15 +181,24 @@ public final class Router implements Service {
          *     {@code /*}
          * @param service the service
          * @return this builder
+         * @throws IllegalArgumentException for a malformed path (with a query or fragment, say), a method the server
+         *     answers itself ({@link Method#CONNECT}, {@link Method#OTHER}), or a method and path routed already
          */
         public Builder route(Method method, String path, Service service) {
-            if (!path.startsWith("/") || !path.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
-                throw new IllegalArgumentException("path must start with / and be visible ASCII: " + path);
+            Objects.requireNonNull(service, "service");
+            if (!path.startsWith("/") || !path.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '?' && c != '#')) {
+                throw new IllegalArgumentException("path must start with / and be visible ASCII without ? or #: "
+                        + path);
+            }
+            if (method == Method.CONNECT || method == Method.OTHER) {
+                throw new IllegalArgumentException("the server answers " + method + " itself (501): " + path);
             }
             if (PathPattern.isPattern(path)) {
                 PathPattern.parse(path); // fails now on a malformed pattern
             }
-            routes.computeIfAbsent(path, p -> new EnumMap<>(Method.class)).put(method, Objects.requireNonNull(service));
+            if (routes.computeIfAbsent(path, p -> new EnumMap<>(Method.class)).putIfAbsent(method, service) != null) {
+                throw new IllegalArgumentException(method + " " + path + " is routed already");
+            }
             return this;
         }
 
@@ -181,8 +237,9 @@ public final class Router implements Service {
 
         /**
          * Builds the answer for a path that has routes, but not for the request's method (405 with {@code Allow}
-         * by default); called once per path, when the router is built. The router sets {@code Allow} itself
-         * unless the response has one.
+         * by default); called once per path when the router is built, and once for the methods that several routes
+         * matching one path allow together, when first needed. The router sets {@code Allow} itself unless the
+         * response has one.
          *
          * @param response the answer, from the methods the path allows
          * @return this builder
@@ -211,27 +268,35 @@ public final class Router implements Service {
         public Router build() {
             List<PathRoutes> exact = new ArrayList<>();
             List<PatternRoutes> patterns = new ArrayList<>();
-            routes.forEach((path, byMethod) -> {
+            Function<Set<Method>, Response> notAllowed = notAllowedAnswer(methodNotAllowed);
+            routes.forEach((path, routed) -> {
+                EnumMap<Method, Service> byMethod = new EnumMap<>(routed); // the builder stays as it was
                 if (byMethod.containsKey(Method.GET)) {
                     byMethod.putIfAbsent(Method.HEAD, byMethod.get(Method.GET));
                 }
                 Service[] services = new Service[Method.values().length];
                 byMethod.forEach((method, service) -> services[method.ordinal()] = guarded(service));
-                Mono<Response> notAllowed = Mono.just(notAllowed(byMethod.keySet()));
+                Set<Method> allowed = Collections.unmodifiableSet(EnumSet.copyOf(byMethod.keySet()));
+                Mono<Response> answer = Mono.just(notAllowed.apply(allowed));
                 if (PathPattern.isPattern(path)) {
-                    patterns.add(new PatternRoutes(PathPattern.parse(path), services, notAllowed));
+                    patterns.add(new PatternRoutes(PathPattern.parse(path), services, allowed, answer));
                 } else {
-                    exact.add(new PathRoutes(path, path.getBytes(StandardCharsets.US_ASCII), services, notAllowed));
+                    exact.add(new PathRoutes(path, path.getBytes(StandardCharsets.US_ASCII), services, allowed,
+                            answer));
                 }
             });
-            return new Router(exact.toArray(PathRoutes[]::new), patterns.toArray(PatternRoutes[]::new), notFound);
+            return new Router(exact.toArray(PathRoutes[]::new), patterns.toArray(PatternRoutes[]::new), notFound,
+                    notAllowed);
         }
 
-        private Response notAllowed(Set<Method> allowed) {
-            Set<Method> methods = Collections.unmodifiableSet(EnumSet.copyOf(allowed));
-            Response response = methodNotAllowed.apply(methods);
-            String allow = methods.stream().map(Enum::name).collect(Collectors.joining(", "));
-            return response.header("Allow") != null ? response : response.withHeader("Allow", allow);
+        /** The 405 answer for a set of methods: the builder's, with {@code Allow} naming them unless it has one. */
+        private static Function<Set<Method>, Response> notAllowedAnswer(Function<Set<Method>, Response> answer) {
+            return allowed -> {
+                Set<Method> methods = Collections.unmodifiableSet(EnumSet.copyOf(allowed));
+                Response response = answer.apply(methods);
+                String allow = methods.stream().map(Enum::name).collect(Collectors.joining(", "));
+                return response.header("Allow") != null ? response : response.withHeader("Allow", allow);
+            };
         }
 
         /** {@code service} answering its failures with {@link #onError}'s handler, when one is set. */

@@ -126,11 +126,52 @@ class RouterRoutesTest {
         assertEquals("200 ok", call(router, "GET", "/ok"));
     }
 
+    /**
+     * A path that several routes match is served by the first that has the request's method, and a 405 names
+     * the methods of all of them.
+     */
+    @Test
+    void theFirstRouteWithTheMethodAnswersAndA405NamesTheMethodsOfAllThatMatch() {
+        Router router = Router.builder()
+                .get("/users/me", Service.constant(Response.text("me")))
+                .get("/users/{id}", Service.sync(r -> Response.text("get " + r.pathParam("id"))))
+                .route(Method.DELETE, "/users/{name}",
+                        Service.sync(r -> Response.text("delete " + r.pathParam("name"))))
+                .get("/files/{name}", Service.constant(Response.text("file")))
+                .post("/files/*", Service.sync(r -> Response.text("posted " + r.pathParam("*"))))
+                .build();
+        assertEquals("200 delete 1", call(router, "DELETE", "/users/1"));
+        assertEquals("200 delete me", call(router, "DELETE", "/users/me"));
+        assertEquals("200 me", call(router, "GET", "/users/me"));
+        assertEquals("200 get 1", call(router, "GET", "/users/1"));
+        assertEquals("200 posted x", call(router, "POST", "/files/x"));
+        assertEquals("GET, HEAD, DELETE", call(router, "PUT", "/users/me", r -> r.header("Allow")));
+        assertEquals("GET, HEAD, POST", call(router, "PUT", "/files/x", r -> r.header("Allow")));
+        assertEquals("POST", call(router, "PUT", "/files/x/y", r -> r.header("Allow")));
+        assertEquals("404 Not Found\n", call(router, "GET", "/nothing"));
+    }
+
     @Test
     void malformedPatternsAreRefusedWhenAdded() {
-        for (String bad : new String[] {"/a/{id", "/a/x{id}", "/a/*/b", "/a/{id}/{id}", "/a/{}"}) {
+        for (String bad : new String[] {"/a/{id", "/a/x{id}", "/a/*/b", "/a/{id}/{id}", "/a/{}", "/a*", "/files/*.txt",
+                "/**", "/{id:[0-9]+}", "/{*}/*", "/search?q=1", "/a#b"}) {
             assertThrows(IllegalArgumentException.class, () -> Router.builder().get(bad, ECHO_PARAMS), bad);
         }
+        assertThrows(IllegalArgumentException.class, () -> Router.builder().route(Method.CONNECT, "/", ECHO_PARAMS));
+        assertThrows(IllegalArgumentException.class, () -> Router.builder().route(Method.OTHER, "/", ECHO_PARAMS));
+        assertThrows(IllegalArgumentException.class,
+                () -> Router.builder().get("/twice", ECHO_PARAMS).get("/twice", ECHO_PARAMS), "routed twice");
+    }
+
+    /** Building leaves the builder as it was: a route added after a build is served as it says, HEAD included. */
+    @Test
+    void aBuilderBuildsAgainWithTheRoutesAddedSince() {
+        Router.Builder builder = Router.builder().get("/a", Service.constant(Response.text("first")));
+        builder.build();
+        Router second = builder.route(Method.HEAD, "/b", Service.constant(Response.text("b-head")))
+                .get("/b", Service.constant(Response.text("b-get-longer"))).build();
+        assertEquals("6", call(second, "HEAD", "/b", r -> r.header("Content-Length")));
+        assertEquals("200 first", call(second, "GET", "/a"));
     }
 
     @Test
