@@ -108,6 +108,35 @@ class MemoryReturnTest {
         assertTrue(after - before <= MAX_KEPT, "the allocator kept " + ((after - before) >> 20) + " MB after the burst");
     }
 
+    /**
+     * Heads that declare bodies at the limit, each followed by a few bytes of it, make the server hold what the
+     * clients sent, not what they declared: 128 heads of 60 bytes held 128 MiB when the declared body was
+     * reserved at its head.
+     */
+    @Test
+    void aHeadThatDeclaresALargeBodyReservesNothingForIt() throws Exception {
+        server = HttpServer.create().port(0).threads(1).handle(EndToEndTest.testService()).bind();
+        RawClient bystander = closeables.add(new RawClient(server.port()));
+        bystander.write(get("/plaintext"));
+        assertPlaintext(bystander.read());
+        ByteBufAllocatorMetric memory = metricOf(server.channels().iterator().next().alloc());
+        long before = used(memory);
+        byte[] head = ("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: " + Limits.DEFAULT.maxBody()
+                + "\r\n\r\nsome").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < CLIENTS; i++) {
+            Socket client = closeables.add(new Socket());
+            client.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            client.getOutputStream().write(head);
+        }
+        long peak = awaitPeak(memory);
+        System.err.printf("declared bodies: %d clients; allocator %d MB before, %d MB at the peak%n", CLIENTS,
+                before >> 20, peak >> 20);
+        assertTrue(peak - before <= MAX_KEPT, CLIENTS + " heads of " + head.length + " bytes took "
+                + ((peak - before) >> 20) + " MB");
+        bystander.write(get("/plaintext"));
+        assertPlaintext(bystander.read());
+    }
+
     /** The allocator's memory once the burst has stopped growing it: the server holds every client's share. */
     private long awaitPeak(ByteBufAllocatorMetric memory) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

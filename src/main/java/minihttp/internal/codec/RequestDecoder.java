@@ -92,6 +92,7 @@ public final class RequestDecoder {
         if (cumulation == null) {
             buf = in;
         } else {
+            makeRoom(in.readableBytes());
             cumulation.writeBytes(in);
             buf = cumulation;
         }
@@ -207,28 +208,41 @@ public final class RequestDecoder {
             release();
             return;
         }
-        int awaited = awaitedBytes();
         if (b == cumulation) {
             if (!b.isReadable()) {
                 cumulation = null;
                 b.release();
-            } else if (b.refCnt() > 1 || b.capacity() - b.readerIndex() < awaited) {
-                // A detached request still reads these bytes, so they must not move, or the body awaited would
-                // not fit: start a new cumulation.
-                cumulation = copyOf(b, awaited);
+            } else if (b.refCnt() > 1) {
+                // A detached request still reads these bytes, so they must not move: start a new cumulation.
+                cumulation = copyOf(b);
                 b.release();
             } else {
                 b.discardSomeReadBytes();
             }
         } else if (b.isReadable()) {
-            cumulation = copyOf(b, awaited);
+            cumulation = copyOf(b);
         }
     }
 
     /**
+     * Makes room in the cumulation for {@code bytes} more: twice its size or what they need, but no more than the
+     * Content-Length body awaited needs. So what a connection holds follows what its client sent (a head that
+     * declares a megabyte reserves nothing), and a body at the limit is gathered in a buffer of its size, not twice
+     * it. The cumulation is the decoder's alone when a read is fed (see endRead), so it may move.
+     */
+    private void makeRoom(int bytes) {
+        long needed = (long) cumulation.writerIndex() + bytes;
+        if (needed <= cumulation.capacity()) {
+            return;
+        }
+        int awaited = awaitedBytes();
+        long cap = awaited > 0 ? (long) cumulation.readerIndex() + awaited : Integer.MAX_VALUE;
+        cumulation.capacity((int) Math.max(needed, Math.min(2L * cumulation.capacity(), cap)));
+    }
+
+    /**
      * The bytes of the request being decoded when it waits for the rest of a Content-Length body it returns with
-     * (from its first byte, the reader index), else 0: its cumulation is sized for it at once, as growing by
-     * doubling would hold up to twice the body limit for a body at the limit.
+     * (from its first byte, the reader index), else 0.
      */
     private int awaitedBytes() {
         return state == State.BODY && parsers != null && parsers.framing.sink() == null && request != null
@@ -439,9 +453,9 @@ public final class RequestDecoder {
         returnedBody = null;
     }
 
-    private ByteBuf copyOf(ByteBuf b, int awaited) {
+    private ByteBuf copyOf(ByteBuf b) {
         int length = b.readableBytes();
-        ByteBuf copy = alloc.buffer(Math.max(Math.max(length, MIN_CUMULATION), awaited));
+        ByteBuf copy = alloc.buffer(Math.max(length, MIN_CUMULATION));
         copy.writeBytes(b, b.readerIndex(), length);
         return copy;
     }
