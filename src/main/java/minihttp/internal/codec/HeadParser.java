@@ -149,7 +149,7 @@ final class HeadParser {
                 return -1;
             }
             return rejectLine(HttpStatus.BAD_REQUEST, targetEnd > targetStart && w[targetEnd] == '#'
-                    ? "fragment in the request target" : "malformed request target");
+                    ? "fragment in the request target" : "malformed request target", w, start, methodEnd);
         }
         int versionStart = targetEnd + 1;
         long version = Ascii.word(w, versionStart);
@@ -158,8 +158,9 @@ final class HeadParser {
                 return -1;
             }
             return isHttpVersion(w, versionStart, version)
-                    ? rejectLine(HttpStatus.VERSION_NOT_SUPPORTED, "only HTTP/1.1 and HTTP/1.0 are supported")
-                    : rejectLine(HttpStatus.BAD_REQUEST, "malformed HTTP version");
+                    ? rejectLine(HttpStatus.VERSION_NOT_SUPPORTED, "only HTTP/1.1 and HTTP/1.0 are supported", w,
+                            start, methodEnd)
+                    : rejectLine(HttpStatus.BAD_REQUEST, "malformed HTTP version", w, start, methodEnd);
         }
         int lf = versionStart + VERSION_LENGTH; // a bare LF, or the CR of a CRLF (RFC 9112 section 2.2)
         if (w[lf] == CR && lf + 1 < to) {
@@ -171,6 +172,10 @@ final class HeadParser {
 
         r.reset();
         Method method = MethodNames.of(w, start, methodEnd);
+        if (method == Method.CONNECT) {
+            // No proxy here, and what follows a CONNECT is a tunnel's bytes (RFC 9110 section 9.3.6), not requests.
+            return report ? rejectLine(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT") : -1;
+        }
         int pathStart = w[targetStart] == '/' ? targetStart // origin-form, the usual
                 : otherFormPath(r, method, w, start, targetStart, targetEnd, report);
         if (pathStart < 0) {
@@ -190,14 +195,11 @@ final class HeadParser {
     /**
      * Where the path starts in a target that is not in origin-form (RFC 9112 section 3.2): after the authority of
      * the absolute-form {@code http://host/path}, which a server must accept and whose authority is noted (it
-     * overrides Host); at the target of {@code OPTIONS *}; at any target of CONNECT, whose authority-form is answered
-     * 501 like the method. Anything else is -1, rejected with 400 when {@code report}.
+     * overrides Host); at the target of {@code OPTIONS *}. Anything else is -1, rejected with 400 when
+     * {@code report}.
      */
     private int otherFormPath(DecodedRequest r, Method method, byte[] w, int start, int targetStart, int targetEnd,
             boolean report) {
-        if (method == Method.CONNECT) {
-            return targetStart;
-        }
         if (targetEnd - targetStart == 1 && w[targetStart] == '*') {
             return method == Method.OPTIONS ? targetStart
                     : report ? rejectLine(HttpStatus.BAD_REQUEST, "the asterisk-form target is for OPTIONS only") : -1;
@@ -345,6 +347,12 @@ final class HeadParser {
     /** {@link RequestDecoder#reject}, for parsers that return the index of a line's LF or colon: -1. */
     private int rejectLine(HttpStatus status, String message) {
         decoder.reject(status, message);
+        return -1;
+    }
+
+    /** Rejects a request line whose method, in {@code [start, methodEnd)}, was read: a HEAD's answer has no content. */
+    private int rejectLine(HttpStatus status, String message, byte[] w, int start, int methodEnd) {
+        decoder.reject(status, message, MethodNames.of(w, start, methodEnd) == Method.HEAD);
         return -1;
     }
 }

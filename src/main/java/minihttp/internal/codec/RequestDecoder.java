@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.util.function.Predicate;
 import minihttp.http.BodyException;
 import minihttp.http.HttpStatus;
+import minihttp.http.Method;
 import minihttp.http.Request;
 import minihttp.server.Limits;
 
@@ -42,7 +43,6 @@ public final class RequestDecoder {
     /** The part of a request being decoded; see the class comment. */
     enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, ENDED, FAILED }
 
-    private static final int MIN_CUMULATION = 256;
     private static final int MIN_AGGREGATE = 1024;
 
     private final ByteBufAllocator alloc;
@@ -51,8 +51,8 @@ public final class RequestDecoder {
     private final ReadControl readControl;
     private Parsers parsers; // the thread's, held from feed to the end of a read between requests; else null
 
-    private ByteBuf cumulation; // owned: the start of a request that an earlier read left incomplete
-    private ByteBuf buf;        // the bytes of this read: the read's own buffer, or the cumulation
+    private final Cumulation cumulation; // the start of a request that an earlier read left incomplete
+    private ByteBuf buf;                 // the bytes of this read: the read's own buffer, or the cumulation
     private State state = State.REQUEST_LINE;
     private final Peer peer;
     private DecodedRequest request; // null between requests: see DecodedRequest.take
@@ -62,6 +62,7 @@ public final class RequestDecoder {
 
     private HttpStatus errorStatus;
     private String errorMessage;
+    private boolean errorForHead; // the request refused is a HEAD: its answer has no content
 
     /** A decoder that aggregates every body. */
     public RequestDecoder(ByteBufAllocator alloc, Limits limits) {
@@ -82,6 +83,7 @@ public final class RequestDecoder {
             ReadControl readControl, Peer peer) {
         this.peer = peer;
         this.alloc = alloc;
+        this.cumulation = new Cumulation(alloc);
         this.limits = limits;
         this.streamsBody = streamsBody;
         this.readControl = readControl;
@@ -89,13 +91,7 @@ public final class RequestDecoder {
 
     /** Starts decoding the bytes of a read; {@code in} stays owned by the caller and must live until {@link #endRead}. */
     public void feed(ByteBuf in) {
-        if (cumulation == null) {
-            buf = in;
-        } else {
-            makeRoom(in.readableBytes());
-            cumulation.writeBytes(in);
-            buf = cumulation;
-        }
+        buf = cumulation.append(in, awaitedBytes());
         if (parsers == null) {
             parsers = Parsers.take(this, limits);
         }
@@ -208,36 +204,7 @@ public final class RequestDecoder {
             release();
             return;
         }
-        if (b == cumulation) {
-            if (!b.isReadable()) {
-                cumulation = null;
-                b.release();
-            } else if (b.refCnt() > 1) {
-                // A detached request still reads these bytes, so they must not move: start a new cumulation.
-                cumulation = copyOf(b);
-                b.release();
-            } else {
-                b.discardSomeReadBytes();
-            }
-        } else if (b.isReadable()) {
-            cumulation = copyOf(b);
-        }
-    }
-
-    /**
-     * Makes room in the cumulation for {@code bytes} more: twice its size or what they need, but no more than the
-     * Content-Length body awaited needs. So what a connection holds follows what its client sent (a head that
-     * declares a megabyte reserves nothing), and a body at the limit is gathered in a buffer of its size, not twice
-     * it. The cumulation is the decoder's alone when a read is fed (see endRead), so it may move.
-     */
-    private void makeRoom(int bytes) {
-        long needed = (long) cumulation.writerIndex() + bytes;
-        if (needed <= cumulation.capacity()) {
-            return;
-        }
-        int awaited = awaitedBytes();
-        long cap = awaited > 0 ? (long) cumulation.readerIndex() + awaited : Integer.MAX_VALUE;
-        cumulation.capacity((int) Math.max(needed, Math.min(2L * cumulation.capacity(), cap)));
+        cumulation.keep(b);
     }
 
     /**
@@ -274,13 +241,24 @@ public final class RequestDecoder {
     }
 
     /**
+     * Whether the request refused, or the one left unfinished, is a HEAD, whose answer has no content (RFC 9110
+     * section 9.3.2) whatever its status.
+     */
+    public boolean answersHead() {
+        if (state == State.FAILED) {
+            return errorForHead;
+        }
+        return state != State.REQUEST_LINE && state != State.ENDED && request != null && request.method == Method.HEAD;
+    }
+
+    /**
      * Whether bytes of an unfinished request are waiting for more input. Empty lines before a request line count:
      * they start no request, but a client that sends only them must be held to the head deadline, not left idle.
      */
     public boolean hasPartialRequest() {
         return state != State.REQUEST_LINE && state != State.FAILED && state != State.ENDED
                 || state == State.REQUEST_LINE && parsers != null && parsers.head.skippedEmptyLines()
-                || cumulation != null && cumulation.isReadable();
+                || cumulation.isReadable();
     }
 
     /** Makes the streamed body being read the last input decoded: the decoder ends after it ({@link #ended()}). */
@@ -306,10 +284,7 @@ public final class RequestDecoder {
      * answers with (see {@link #streamingBody()}).
      */
     public void release(HttpStatus status, String message) {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
+        cumulation.release();
         if (returnedBody != null) {
             releaseReturnedBody();
         }
@@ -425,6 +400,12 @@ public final class RequestDecoder {
      * and {@link #errorStatus()} stays null so that it is not answered twice.
      */
     boolean reject(HttpStatus status, String message) {
+        return reject(status, message, state != State.REQUEST_LINE && request != null && request.method == Method.HEAD);
+    }
+
+    /** {@link #reject(HttpStatus, String)}, telling whether the request refused is a HEAD. */
+    boolean reject(HttpStatus status, String message, boolean head) {
+        errorForHead = head;
         state = State.FAILED;
         errorStatus = status;
         errorMessage = message;
@@ -440,7 +421,7 @@ public final class RequestDecoder {
 
     /** For tests: the capacity of the buffer that holds an incomplete request, or 0. */
     int cumulationCapacity() {
-        return cumulation == null ? 0 : cumulation.capacity();
+        return cumulation.capacity();
     }
 
     /** For tests: the parsers this decoder holds now, or null between requests. */
@@ -451,12 +432,5 @@ public final class RequestDecoder {
     private void releaseReturnedBody() {
         returnedBody.release();
         returnedBody = null;
-    }
-
-    private ByteBuf copyOf(ByteBuf b) {
-        int length = b.readableBytes();
-        ByteBuf copy = alloc.buffer(Math.max(length, MIN_CUMULATION));
-        copy.writeBytes(b, b.readerIndex(), length);
-        return copy;
     }
 }

@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Decides what each request of a connection gets, and adds it to the read's {@link Batch}: the service's response,
- * or the server's own (501 for unknown methods and CONNECT, {@code OPTIONS *}), HEAD's headers without a body,
+ * or the server's own (501 for unknown methods, {@code OPTIONS *}), HEAD's headers without a body,
  * {@code 100 Continue} before a body the client holds back, and the error the decoder found. A plain GET goes
  * straight to the service: it is the fast path, with nothing allocated here.
  */
@@ -38,7 +38,6 @@ final class Dispatcher {
                     .collect(Collectors.joining(", ")))
             .empty());
     private static final Mono<Response> UNKNOWN_METHOD = Mono.just(ErrorResponses.UNKNOWN_METHOD);
-    private static final Mono<Response> CONNECT_NOT_IMPLEMENTED = Mono.just(ErrorResponses.CONNECT_NOT_IMPLEMENTED);
 
     private final Service service;
     private final RequestDecoder decoder;
@@ -99,17 +98,19 @@ final class Dispatcher {
         refuse(batch, ErrorResponses.REQUEST_TIMEOUT, "request not received in time");
     }
 
-    /** Adds {@code error} for bytes that are not a request (or not one in time), then the close, and tells of it. */
+    /**
+     * Adds {@code error} for bytes that are not a request (or not one in time), without content for a HEAD, then
+     * the close, and tells of it.
+     */
     private void refuse(Batch batch, Response error, String message) {
-        batch.addReady(error, ConnectionHeader.CLOSE);
+        batch.addReady(decoder.answersHead() ? error.withoutBody() : error, ConnectionHeader.CLOSE);
         if (listener != null) {
             listener.decodeError(remote, error.status(), message);
         }
     }
 
     /**
-     * Everything but a GET with an aggregated body served at once: other methods, HEAD, unknown methods and CONNECT
-     * (501), {@code OPTIONS *} (the server's own answer), streamed bodies, and requests whose service must wait
+     * Everything but a GET with an aggregated body served at once: other methods, HEAD, unknown methods (501), {@code OPTIONS *} (the server's own answer), streamed bodies, and requests whose service must wait
      * for an unsafe request's ({@link RequestOrder}), or an unsafe request for those before it: its service is
      * called once its response is subscribed to, when they have completed.
      */
@@ -194,14 +195,13 @@ final class Dispatcher {
     }
 
     /**
-     * The answer to {@code request}: the server's own (501 for unknown methods and CONNECT, {@code OPTIONS *}), or
+     * The answer to {@code request}: the server's own (501 for unknown methods, {@code OPTIONS *}), or
      * its service's, HEAD's without a body. The policy of both pipelines (see {@link SimpleConnection}).
      */
     static Mono<Response> respond(Service service, DecodedRequest request) {
         Method method = request.method();
         Mono<Response> response = switch (method) {
             case OTHER -> UNKNOWN_METHOD;
-            case CONNECT -> CONNECT_NOT_IMPLEMENTED;
             case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : ErrorResponses.call(service, request);
             default -> ErrorResponses.call(service, request);
         };

@@ -28,8 +28,6 @@ public final class ErrorResponses {
     static final Response STREAM_NEEDS_BATCHED_PIPELINE = text(HttpStatus.INTERNAL_SERVER_ERROR,
             "Internal Server Error: a streamed response needs the batched pipeline");
     static final Response UNKNOWN_METHOD = text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: unknown method");
-    /** The server is no proxy: CONNECT, whatever its target, is not for services to answer. */
-    static final Response CONNECT_NOT_IMPLEMENTED = text(HttpStatus.NOT_IMPLEMENTED, "Not Implemented: CONNECT");
 
     private ErrorResponses() {}
 
