@@ -1,5 +1,6 @@
 package minihttp.http;
 
+import java.util.Objects;
 import minihttp.service.Service;
 
 /** An HTTP status: a code and its reason phrase; the common ones are constants. */
@@ -48,7 +49,7 @@ public final class HttpStatus {
     private final String reason;
 
     private HttpStatus(int code, String reason) {
-        if (code < 100 || code > 999) {
+        if (code < 100 || code > 599) { // RFC 9110 section 15: three digits, the first from 1 to 5
             throw new IllegalArgumentException("status code out of range: " + code);
         }
         this.code = code;
@@ -58,18 +59,25 @@ public final class HttpStatus {
     /**
      * The constant for a known code, or a new status with the given reason phrase.
      *
-     * @param code the three-digit code
-     * @param reason the reason phrase, used when the code is not a known one
+     * @param code the three-digit code, 100 to 599
+     * @param reason the reason phrase, used when the code is not a known one: visible characters, spaces and tabs,
+     *     in ISO-8859-1
      * @return the status
+     * @throws IllegalArgumentException for a code out of range or a reason phrase with other characters
      */
     public static HttpStatus of(int code, String reason) {
+        Objects.requireNonNull(reason, "reason");
         for (HttpStatus known : KNOWN) {
             if (known.code == code) {
                 return known;
             }
         }
-        if (reason.indexOf('\r') >= 0 || reason.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("reason phrase must not contain CR or LF");
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f || c > 0xff) {
+                throw new IllegalArgumentException("reason phrase with a control character, or one ISO-8859-1 cannot"
+                        + " encode: " + reason.replaceAll("\\p{Cntrl}", "?"));
+            }
         }
         return new HttpStatus(code, reason);
     }
@@ -90,6 +98,17 @@ public final class HttpStatus {
      */
     public String reason() {
         return reason;
+    }
+
+    /** Equal to another status with the same code and reason phrase. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HttpStatus status && status.code == code && status.reason.equals(reason);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * code + reason.hashCode();
     }
 
     /** {@code code reason}, e.g. {@code 404 Not Found}. */

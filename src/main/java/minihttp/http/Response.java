@@ -117,9 +117,9 @@ public interface Response {
      * A copy of this response with a header set: the first field of that name replaced (as {@code Server}), else
      * one added. A ByteBuf body moves to the copy, which is the one to send.
      *
-     * @param name the field name; not {@code Content-Length}, {@code Date}, {@code Transfer-Encoding} or
+     * @param name the field name, a token; not {@code Content-Length}, {@code Date}, {@code Transfer-Encoding} or
      *     {@code Connection}
-     * @param value the field value
+     * @param value the field value, without control characters, in ISO-8859-1
      * @return the copy
      */
     Response withHeader(String name, String value);
@@ -136,10 +136,10 @@ public interface Response {
         }
 
         /**
-         * Adds a header, or replaces {@code Server}; names and values with CR or LF are refused, as they would
-         * split the response, and so are {@code Content-Length}, {@code Date}, {@code Transfer-Encoding} and
-         * {@code Connection}, which the server writes (a streamed body declares its length with
-         * {@link #contentLength(long)}).
+         * Adds a header, or replaces {@code Server}. A name must be a token, and a value field text in ISO-8859-1
+         * (RFC 9110 section 5): no control characters, as CR and LF would split the response. {@code Content-Length},
+         * {@code Date}, {@code Transfer-Encoding} and {@code Connection} are refused too, as the server writes them
+         * (a streamed body declares its length with {@link #contentLength(long)}).
          *
          * @param name the field name
          * @param value the field value

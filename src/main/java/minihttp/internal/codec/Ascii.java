@@ -86,6 +86,31 @@ final class Ascii {
         return i;
     }
 
+    /** Whether {@code s} is a token (RFC 9110 section 5.6.2): one or more tchar, as a field name must be. */
+    static boolean isToken(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0xff || !TCHAR[c]) {
+                return false;
+            }
+        }
+        return s.length() > 0;
+    }
+
+    /**
+     * Whether {@code s} may be sent as a field value or reason phrase (RFC 9110 section 5.5): visible characters,
+     * obs-text, spaces and tabs; no other control, nor what ISO-8859-1 cannot encode.
+     */
+    static boolean isFieldText(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The value of a hex digit, or -1 for any other byte. */
     static int hexValue(byte b) {
         return HEX_VALUE[b & 0xff];

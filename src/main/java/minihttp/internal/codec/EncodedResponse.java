@@ -66,14 +66,15 @@ public final class EncodedResponse implements Response {
     private EncodedResponse(HttpStatus status, String[] fields, Publisher<ByteBuf> stream, long declaredLength,
                             String framing) {
         boolean headOnly = endsAtItsHead(status); // the stream is never subscribed: nothing to release
+        boolean empty = headOnly || isResetContent(status);
         this.status = status;
         this.fields = fields;
         this.body = null;
         this.bodyBuf = null;
-        this.contentLength = headOnly ? 0 : declaredLength <= Integer.MAX_VALUE ? (int) declaredLength : -1;
-        this.stream = headOnly ? null : stream;
-        this.declaredLength = headOnly ? -1 : declaredLength;
-        this.head = head(status, fields, headOnly ? null : framing);
+        this.contentLength = empty ? 0 : declaredLength <= Integer.MAX_VALUE ? (int) declaredLength : -1;
+        this.stream = empty ? null : stream;
+        this.declaredLength = empty ? -1 : declaredLength;
+        this.head = head(status, fields, headOnly ? null : empty ? "Content-Length: 0" : framing);
         this.closeDelimitedHead = this.stream != null && declaredLength < 0 ? head(status, fields, null) : null;
         this.tail = END_OF_HEAD;
     }
@@ -81,18 +82,19 @@ public final class EncodedResponse implements Response {
     private EncodedResponse(HttpStatus status, String[] fields, byte[] body, ByteBuf bodyBuf, int contentLength,
                             boolean withBody) {
         boolean headOnly = endsAtItsHead(status);
-        if (headOnly && bodyBuf != null) {
+        boolean empty = headOnly || isResetContent(status);
+        if (empty && bodyBuf != null) {
             bodyBuf.release();
         }
         this.status = status;
         this.fields = fields;
-        this.body = headOnly ? null : body;
-        this.bodyBuf = headOnly ? null : bodyBuf;
-        this.contentLength = headOnly ? 0 : contentLength;
+        this.body = empty ? null : body;
+        this.bodyBuf = empty ? null : bodyBuf;
+        this.contentLength = empty ? 0 : contentLength;
         this.stream = null;
         this.declaredLength = -1;
         this.closeDelimitedHead = null;
-        this.head = head(status, fields, headOnly ? null : "Content-Length: " + contentLength);
+        this.head = head(status, fields, headOnly ? null : "Content-Length: " + this.contentLength);
         this.tail = withBody && this.body != null ? concat(END_OF_HEAD, this.body) : END_OF_HEAD;
     }
 
@@ -102,6 +104,11 @@ public final class EncodedResponse implements Response {
      */
     private static boolean endsAtItsHead(HttpStatus status) {
         return status.code() == 204 || status.code() == 304;
+    }
+
+    /** A 205 has no content (RFC 9110 section 15.3.6), which it says with {@code Content-Length: 0}. */
+    private static boolean isResetContent(HttpStatus status) {
+        return status.code() == 205;
     }
 
     /**

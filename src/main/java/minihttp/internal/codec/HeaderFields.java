@@ -7,12 +7,17 @@ public final class HeaderFields {
 
     private HeaderFields() {}
 
-    /** Refuses what would split the response (CR, LF) and what the encoder writes itself. */
+    /**
+     * Refuses a name that is no token, a value with a control character (CR and LF would split the response) or
+     * a character ISO-8859-1 cannot encode, and what the encoder writes itself.
+     */
     public static void check(CharSequence name, CharSequence value) {
-        checkNoLineBreak(name);
-        checkNoLineBreak(value);
-        if (name.length() == 0) {
-            throw new IllegalArgumentException("empty header name");
+        if (!Ascii.isToken(name)) {
+            throw new IllegalArgumentException("header name is not a token: \"" + name + "\"");
+        }
+        if (!Ascii.isFieldText(value)) {
+            throw new IllegalArgumentException("header " + name + " has a control character, or one ISO-8859-1 cannot"
+                    + " encode, in its value");
         }
         String n = name.toString();
         // Connection too: the server decides whether the connection persists, and says so (a service's close would
@@ -36,14 +41,5 @@ public final class HeaderFields {
         copy[fields.length] = name;
         copy[fields.length + 1] = value;
         return copy;
-    }
-
-    private static void checkNoLineBreak(CharSequence s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\r' || c == '\n') {
-                throw new IllegalArgumentException("header contains CR or LF: " + s);
-            }
-        }
     }
 }

@@ -124,6 +124,37 @@ class ResponseEncoderTest {
         assertThrows(IllegalArgumentException.class, () -> HttpStatus.of(299, "x\r\n"));
     }
 
+    /** Names are tokens and values field text (RFC 9110 section 5): what a client would misread is refused. */
+    @Test
+    void refusesHeaderNamesThatAreNoTokensAndValuesWithControls() {
+        for (String name : new String[] {"X A", "X-A: y", "Content-Length ", "X\u00e9", "", "X\u0000"}) {
+            assertThrows(IllegalArgumentException.class, () -> Response.status(HttpStatus.OK).header(name, "v"), name);
+        }
+        for (String value : new String[] {"a\u0000b", "a\u007fb", "\u20ac", "a\u0001"}) {
+            assertThrows(IllegalArgumentException.class, () -> Response.text("x").withHeader("X-A", value), value);
+        }
+        assertEquals("a\tb \u00e9!", Response.status(HttpStatus.OK).header("X-A", "a\tb \u00e9!").empty().header("X-A"));
+        assertThrows(IllegalArgumentException.class, () -> HttpStatus.of(299, "A\u0000B"));
+        assertThrows(IllegalArgumentException.class, () -> HttpStatus.of(600, "Six"));
+        assertThrows(IllegalArgumentException.class, () -> HttpStatus.of(99, "Low"));
+        assertThrows(NullPointerException.class, () -> HttpStatus.of(299, null));
+        assertEquals(HttpStatus.of(418, "I'm a teapot"), HttpStatus.of(418, "I'm a teapot"));
+        assertEquals(HttpStatus.of(418, "I'm a teapot").hashCode(), HttpStatus.of(418, "I'm a teapot").hashCode());
+    }
+
+    /** A 205 has no content (RFC 9110 section 15.3.6), and says so with Content-Length: 0. */
+    @Test
+    void resetContentSendsNoContent() {
+        HttpStatus reset = HttpStatus.of(205, "Reset Content");
+        String expected = "HTTP/1.1 205 Reset Content\r\nServer: minihttp\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 0\r\nDate: Sun, 22 Nov 2026 08:00:00 GMT\r\n\r\n";
+        assertEquals(expected, encode(Response.text(reset, "dropped"), NONE));
+        EncodedResponse streamed = (EncodedResponse) Response.status(reset).contentType("text/plain")
+                .bodyText(reactor.core.publisher.Flux.just("never sent"));
+        assertEquals(null, streamed.stream(), "a stream it will not send is not subscribed");
+        assertEquals(expected, encode(streamed, NONE));
+    }
+
     @Test
     void dateIsAnImfFixdateOfNow() {
         String date = new String(DateCache.bytes(), US_ASCII);
