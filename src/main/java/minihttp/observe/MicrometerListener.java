@@ -1,12 +1,15 @@
 package minihttp.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.SocketAddress;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,8 +27,14 @@ import minihttp.http.Method;
  */
 public final class MicrometerListener implements HttpListener {
 
+    /**
+     * The open connections of each registry's listeners, one count per registry: a second listener's gauge of the
+     * same name would not be registered, and its connections would go uncounted.
+     */
+    private static final Map<MeterRegistry, AtomicLong> ACTIVE = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final MeterRegistry registry;
-    private final AtomicLong active = new AtomicLong();
+    private final AtomicLong active;
     /** The timers made so far, by their tags: a lookup here is cheaper than Micrometer's builder per request. */
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> refused = new ConcurrentHashMap<>();
@@ -42,7 +51,12 @@ public final class MicrometerListener implements HttpListener {
      */
     public MicrometerListener(MeterRegistry registry) {
         this.registry = registry;
-        registry.gauge("http.server.connections.active", active);
+        this.active = ACTIVE.computeIfAbsent(registry, r -> {
+            AtomicLong count = new AtomicLong();
+            Gauge.builder("http.server.connections.active", count, AtomicLong::get)
+                    .description("Open HTTP connections").strongReference(true).register(r);
+            return count;
+        });
     }
 
     @Override

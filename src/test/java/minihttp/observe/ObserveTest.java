@@ -58,4 +58,19 @@ class ObserveTest {
         assertEquals(2.0, registry.get("http.server.requests.refused").tags("status", "400").counter().count());
         assertEquals(1.0, registry.get("http.server.requests.refused").tags("status", "408").counter().count());
     }
+
+    /** Two servers' listeners on one registry count their connections together, and the gauge outlives a GC. */
+    @Test
+    void listenersSharingARegistryCountTheirConnectionsTogether() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerListener one = new MicrometerListener(registry);
+        MicrometerListener two = new MicrometerListener(registry);
+        one.connectionOpened(CLIENT);
+        two.connectionOpened(CLIENT);
+        two.connectionOpened(CLIENT);
+        System.gc();
+        assertEquals(3.0, registry.get("http.server.connections.active").gauge().value());
+        two.connectionClosed(CLIENT);
+        assertEquals(2.0, registry.get("http.server.connections.active").gauge().value());
+    }
 }

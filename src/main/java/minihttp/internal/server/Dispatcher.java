@@ -205,9 +205,12 @@ final class Dispatcher {
             case OPTIONS -> request.isAsteriskForm() ? SERVER_OPTIONS : ErrorResponses.call(service, request);
             default -> ErrorResponses.call(service, request);
         };
-        // The headers of GET, Content-Length included, and no body, whatever the service did.
-        return method == Method.HEAD
-                ? ErrorResponses.orErrorResponse(response, request).map(Response::withoutBody) : response;
+        if (method != Method.HEAD) {
+            return response;
+        }
+        // The headers of GET, Content-Length included, and no body, whatever the service did; at once if ready.
+        return response instanceof Callable<?> ready ? Mono.just(valueOf(ready, request).withoutBody())
+                : ErrorResponses.orErrorResponse(response, request).map(Response::withoutBody);
     }
 
     /** The value of a response that is complete already, or the error response for its failure or absence. */
