@@ -84,12 +84,14 @@ public final class RunningServer implements AutoCloseable {
     public String readyLine() {
         int plainPort = binding.plainPort();
         int tlsPort = binding.tlsPort();
+        String authorityHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host; // an IPv6 literal (RFC 3986)
         StringBuilder sb = new StringBuilder("listening on ");
         if (plainPort != ServerBinding.NO_PORT) {
-            sb.append("http://").append(host).append(':').append(plainPort);
+            sb.append("http://").append(authorityHost).append(':').append(plainPort);
         }
         if (tlsPort != ServerBinding.NO_PORT) {
-            sb.append(plainPort != ServerBinding.NO_PORT ? " and " : "").append("https://").append(host).append(':').append(tlsPort);
+            sb.append(plainPort != ServerBinding.NO_PORT ? " and " : "").append("https://").append(authorityHost)
+                    .append(':').append(tlsPort);
         }
         sb.append(" (").append(threads).append(" event loops, ").append(binding.transport().label());
         if (reusePort) {

@@ -178,6 +178,20 @@ class TransportTest {
         assertTrue(listener.config().getOption(io.netty.channel.ChannelOption.SO_RCVBUF) >= 64 * 1024);
     }
 
+    /** On an IPv6 address the ready line's URL has the address in brackets (RFC 3986), and no host is refused. */
+    @Test
+    void theReadyLineIsAUrlOnIpv6AndAnEmptyHostIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> HttpServer.create().host(""));
+        assertThrows(IllegalArgumentException.class, () -> HttpServer.create().host(" "));
+        try {
+            server = HttpServer.create().host("::1").port(0).threads(1).handle(service()).bind();
+        } catch (RuntimeException noIpv6Here) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + noIpv6Here);
+        }
+        assertTrue(server.readyLine().startsWith("listening on http://[::1]:" + server.port() + " ("),
+                server.readyLine());
+    }
+
     @Test
     void transportNamesParseAndUnknownOnesFail() {
         for (Transport t : Transport.values()) {
