@@ -164,8 +164,12 @@ public final class TestRequest implements AutoCloseable {
          * @param name the field name
          * @param value the field value
          * @return this builder
+         * @throws IllegalArgumentException for a CR or LF, which would make more fields of one
          */
         public Builder header(String name, String value) {
+            if ((name + value).indexOf('\r') >= 0 || (name + value).indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("CR or LF in header " + name + ": one field per call");
+            }
             headers.add(new String[] {name, value});
             return this;
         }
@@ -351,7 +355,12 @@ public final class TestRequest implements AutoCloseable {
             out.writeBytes(CRLF);
         }
 
+        /** {@code s} as the bytes a client sends; a character ISO-8859-1 cannot encode is refused, not replaced. */
         private static byte[] ascii(String s) {
+            if (!StandardCharsets.ISO_8859_1.newEncoder().canEncode(s)) {
+                throw new IllegalArgumentException("not ISO-8859-1, which a request line and fields are sent in"
+                        + " (percent-encode a target's UTF-8): " + s);
+            }
             return s.getBytes(StandardCharsets.ISO_8859_1);
         }
     }

@@ -152,12 +152,12 @@ public final class TestResponse {
      * Fails unless the first header named {@code name} has exactly the value {@code expected}.
      *
      * @param name the field name
-     * @param expected the value expected
+     * @param expected the value expected, or {@code null} for no such header
      * @return this response, for more assertions
      */
     public TestResponse assertHeader(String name, String expected) {
-        if (!expected.equals(header(name))) {
-            throw failure(name + ": " + expected + " expected");
+        if (!java.util.Objects.equals(expected, header(name))) {
+            throw failure(expected == null ? "no " + name + " header expected" : name + ": " + expected + " expected");
         }
         return this;
     }

@@ -179,6 +179,16 @@ class ServiceTesterTest {
                 () -> TestRequest.post("/").body("12345").limits(Limits.DEFAULT.withMaxBody(4)).build());
         assertTrue(tooLarge.getMessage().contains("answers 413"), tooLarge.getMessage());
         assertEquals(Method.OTHER, methodOf(TestRequest.request("BREW", "/pot")));
+        // What no client could send is refused, not sent some other way.
+        assertThrows(IllegalArgumentException.class, () -> TestRequest.get("/\u20ac").build(), "not ISO-8859-1");
+        assertThrows(IllegalArgumentException.class, () -> TestRequest.get("/").header("X", "a\r\nY: b"));
+    }
+
+    @Test
+    void anAbsentHeaderIsAsserted() {
+        TestResponse response = ServiceTester.call(Service.constant(Response.text("hi")), TestRequest.get("/"));
+        response.assertHeader("X-Absent", null).assertHeader("Content-Type", "text/plain");
+        assertThrows(AssertionError.class, () -> response.assertHeader("Content-Type", null));
     }
 
     @Test
