@@ -42,6 +42,11 @@ final class BodyStream extends Flux<ByteBuf> {
     static final int HIGH_WATERMARK = 128 * 1024;
     /** ... and resumes once no more than this many do. */
     static final int LOW_WATERMARK = 32 * 1024;
+    /**
+     * What a piece counts against the watermarks at least: its slice and its place in the queue take about as much
+     * heap as a hundred body bytes, so a body of one-byte chunks must not queue a hundred thousand of them.
+     */
+    static final int MIN_PIECE_CHARGE = 256;
 
     private final Sinks.Many<ByteBuf> sink = Sinks.many().unicast().onBackpressureBuffer();
     private final ReadControl readControl;
@@ -64,7 +69,7 @@ final class BodyStream extends Flux<ByteBuf> {
             piece.release();
             return;
         }
-        int length = piece.readableBytes();
+        int length = charge(piece);
         long waiting = pending.addAndGet(length);
         if (sink.tryEmitNext(piece).isFailure()) {
             pending.addAndGet(-length);
@@ -149,6 +154,10 @@ final class BodyStream extends Flux<ByteBuf> {
         resume();
     }
 
+    private static int charge(ByteBuf piece) {
+        return Math.max(piece.readableBytes(), MIN_PIECE_CHARGE);
+    }
+
     private void delivered(int length) {
         if (pending.addAndGet(-length) <= LOW_WATERMARK) {
             resume();
@@ -204,7 +213,7 @@ final class BodyStream extends Flux<ByteBuf> {
 
         @Override
         public void onNext(ByteBuf piece) {
-            int length = piece.readableBytes();
+            int length = charge(piece);
             try {
                 actual.onNext(piece);
             } finally {

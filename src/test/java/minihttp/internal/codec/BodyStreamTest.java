@@ -93,6 +93,34 @@ class BodyStreamTest {
         }
     }
 
+    /** A body of tiny pieces pauses reading after a bounded count of them, not after 128 KiB of one-byte pieces. */
+    @Test
+    void tinyPiecesCountAtLeastTheirOverhead() {
+        AtomicInteger pauses = new AtomicInteger();
+        ReadControl control = new ReadControl() {
+            @Override
+            public void pauseReads() {
+                pauses.incrementAndGet();
+            }
+
+            @Override
+            public void resumeReads() {
+            }
+        };
+        BodyStream stream = new BodyStream(control);
+        int queued = 0;
+        try {
+            while (pauses.get() == 0 && queued < 100_000) {
+                stream.next(ALLOC.directBuffer(1).writeByte('x'));
+                queued++;
+            }
+            assertEquals(1, pauses.get());
+            assertTrue(queued <= BodyStream.HIGH_WATERMARK / BodyStream.MIN_PIECE_CHARGE + 1, queued + " pieces queued");
+        } finally {
+            stream.subscribe(piece -> { }, error -> { }, () -> { }, s -> s.cancel()); // releases what is queued
+        }
+    }
+
     /**
      * Pieces still queued when the subscriber cancels are released once, by the stream, even when a hook
      * downstream (a response streaming this body back, whose batch releases what it drops) would release them too.
