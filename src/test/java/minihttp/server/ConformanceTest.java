@@ -60,6 +60,8 @@ class ConformanceTest {
         "GET / HTTP/1.1\\rHost: a\\r\\n\\r\\n                                            | 400 | true",
         "BREW / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n                                        | 501 | false",
         "GET / HTTP/2.0\\r\\nHost: a\\r\\n\\r\\n                                         | 505 | true",
+        "GET / HTTP/1.2\\r\\nHost: a\\r\\n\\r\\n                                         | 200 | false",
+        "GET / HTTP/1.9\\r\\nHost: a\\r\\nConnection: close\\r\\n\\r\\n                | 200 | true",
         "GET / HTTP/0.9\\r\\nHost: a\\r\\n\\r\\n                                         | 505 | true",
         "GET / HTTX/1.1\\r\\nHost: a\\r\\n\\r\\n                                         | 400 | true",
         // leading empty lines: a few are ignored (RFC 9112 section 2.2), more are refused

@@ -153,6 +153,9 @@ final class HeadParser {
         }
         int versionStart = targetEnd + 1;
         long version = Ascii.word(w, versionStart);
+        if (version != HTTP_1_1 && version != HTTP_1_0 && isLaterHttp1(w, versionStart, version)) {
+            version = HTTP_1_1; // a later HTTP/1.x is answered as the latest this server knows (RFC 9110 section 2.5)
+        }
         if (version != HTTP_1_1 && version != HTTP_1_0) {
             if (!report) {
                 return -1;
@@ -339,6 +342,11 @@ final class HeadParser {
     }
 
     /** {@code HTTP/DIGIT.DIGIT}: a well-formed version that is not ours earns 505 rather than 400. */
+    /** Whether {@code version}, at {@code w[i]}, is HTTP/1.2 to HTTP/1.9: a minor version this server does not know. */
+    private static boolean isLaterHttp1(byte[] w, int i, long version) {
+        return isHttpVersion(w, i, version) && w[i + 5] == '1' && w[i + 7] > '1';
+    }
+
     private static boolean isHttpVersion(byte[] w, int i, long version) {
         return (version & HTTP_SLASH_MASK) == HTTP_SLASH
                 && Ascii.isDigit(w[i + 5]) && w[i + 6] == '.' && Ascii.isDigit(w[i + 7]);

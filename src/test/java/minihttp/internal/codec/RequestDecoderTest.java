@@ -263,7 +263,7 @@ class RequestDecoderTest {
         "GET / HTTP/1.1\\r\\nHost: [::1]x\\r\\n\\r\\n                | 400",
         "GET / HTTP/1.1\\r\\nHost: a\\r\\nExpect: 200-ok\\r\\n\\r\\n   | 417",
         "GET / HTTP/2.0\\r\\nHost: a\\r\\n\\r\\n                   | 505",
-        "GET / HTTP/1.2\\r\\nHost: a\\r\\n\\r\\n                   | 505",
+        "GET / HTTP/3.1\\r\\nHost: a\\r\\n\\r\\n                   | 505",
         "GET / HTTQ/1.1\\r\\nHost: a\\r\\n\\r\\n                   | 400",
         "POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: -1\\r\\n\\r\\n              | 400",
         "POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: +1\\r\\n\\r\\nx             | 400",
