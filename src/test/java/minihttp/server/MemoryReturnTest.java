@@ -63,10 +63,7 @@ class MemoryReturnTest {
 
     @Test
     void memoryComesBackAfterABurstOfClientsThatDoNotRead() throws Exception {
-        server = HttpServer.create().port(0).threads(1).handle(EndToEndTest.testService()).bind();
-        RawClient bystander = closeables.add(new RawClient(server.port()));
-        bystander.write(get("/plaintext"));
-        assertPlaintext(bystander.read());
+        RawClient bystander = startWithABystander();
         ByteBufAllocatorMetric memory = metricOf(server.channels().iterator().next().alloc());
         long before = used(memory);
 
@@ -115,10 +112,7 @@ class MemoryReturnTest {
      */
     @Test
     void aHeadThatDeclaresALargeBodyReservesNothingForIt() throws Exception {
-        server = HttpServer.create().port(0).threads(1).handle(EndToEndTest.testService()).bind();
-        RawClient bystander = closeables.add(new RawClient(server.port()));
-        bystander.write(get("/plaintext"));
-        assertPlaintext(bystander.read());
+        RawClient bystander = startWithABystander();
         ByteBufAllocatorMetric memory = metricOf(server.channels().iterator().next().alloc());
         long before = used(memory);
         byte[] head = ("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: " + Limits.DEFAULT.maxBody()
@@ -135,6 +129,15 @@ class MemoryReturnTest {
                 + ((peak - before) >> 20) + " MB");
         bystander.write(get("/plaintext"));
         assertPlaintext(bystander.read());
+    }
+
+    /** Starts the server with one connection served already: its allocator's memory is then in use. */
+    private RawClient startWithABystander() throws Exception {
+        server = HttpServer.create().port(0).threads(1).handle(EndToEndTest.testService()).bind();
+        RawClient bystander = closeables.add(new RawClient(server.port()));
+        bystander.write(get("/plaintext"));
+        assertPlaintext(bystander.read());
+        return bystander;
     }
 
     /** The allocator's memory once the burst has stopped growing it: the server holds every client's share. */

@@ -23,17 +23,7 @@ class BodyStreamTest {
     void aLaggingSubscriberPausesReadingUntilItCatchesUp() {
         AtomicInteger pauses = new AtomicInteger();
         AtomicInteger resumes = new AtomicInteger();
-        ReadControl control = new ReadControl() {
-            @Override
-            public void pauseReads() {
-                pauses.incrementAndGet();
-            }
-
-            @Override
-            public void resumeReads() {
-                resumes.incrementAndGet();
-            }
-        };
+        ReadControl control = counting(pauses, resumes);
         RequestDecoder decoder = new RequestDecoder(ALLOC, Limits.DEFAULT, r -> true, control);
         AtomicLong received = new AtomicLong();
         BaseSubscriber<ByteBuf> slow = new BaseSubscriber<>() {
@@ -77,6 +67,21 @@ class BodyStreamTest {
         }
     }
 
+    /** A read control that counts its pauses and resumes. */
+    private static ReadControl counting(AtomicInteger pauses, AtomicInteger resumes) {
+        return new ReadControl() {
+            @Override
+            public void pauseReads() {
+                pauses.incrementAndGet();
+            }
+
+            @Override
+            public void resumeReads() {
+                resumes.incrementAndGet();
+            }
+        };
+    }
+
     private static int feedBody(RequestDecoder decoder, int length) {
         feed(decoder, new byte[length]);
         return length;
@@ -97,16 +102,7 @@ class BodyStreamTest {
     @Test
     void tinyPiecesCountAtLeastTheirOverhead() {
         AtomicInteger pauses = new AtomicInteger();
-        ReadControl control = new ReadControl() {
-            @Override
-            public void pauseReads() {
-                pauses.incrementAndGet();
-            }
-
-            @Override
-            public void resumeReads() {
-            }
-        };
+        ReadControl control = counting(pauses, new AtomicInteger());
         BodyStream stream = new BodyStream(control);
         int queued = 0;
         try {
