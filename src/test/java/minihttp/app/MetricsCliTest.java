@@ -28,6 +28,7 @@ class MetricsCliTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(base + "/hello/grace")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
+            long scraped = System.nanoTime();
             HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode());
@@ -37,6 +38,19 @@ class MetricsCliTest {
                     && l.contains("uri=\"/hello/{name}\"") && l.contains("status=\"200\"") && l.endsWith(" 2")),
                     text);
             assertTrue(text.contains("http_server_connections_active"), text);
+            // Asked again at once, it is the same scrape, whatever was served meanwhile; a second later, a new one.
+            client.send(HttpRequest.newBuilder(URI.create(base + "/hello/ada")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String again = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            if (System.nanoTime() - scraped < Metrics.SCRAPE_REUSED_NANOS) { // else the machine was too slow to tell
+                assertEquals(text, again);
+            }
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Metrics.SCRAPE_REUSED_NANOS) + 100);
+            String later = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(later.lines().anyMatch(l -> l.startsWith("http_server_requests_seconds_count{")
+                    && l.contains("uri=\"/hello/{name}\"") && l.endsWith(" 3")), later);
         }
     }
 }
