@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import minihttp.LeakCheck;
+import minihttp.http.HttpStatus;
 import minihttp.http.Response;
 import minihttp.service.Router;
 import minihttp.service.Service;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -59,6 +61,20 @@ class RequestOrderTest {
                     counter.set(Integer.parseInt(request.queryParam("to")));
                     return Response.text("set");
                 }))
+                .get("/slow-stream", Service.sync(request -> Response.status(HttpStatus.OK).bodyText(
+                        Flux.range(0, 3).delayElements(Duration.ofMillis(20)).map(i -> "s" + i)
+                                .doOnComplete(() -> calls.add("get-stream-end")))))
+                .post("/post-stream", Service.sync(request -> Response.status(HttpStatus.OK).bodyText(
+                        Flux.range(0, 3).delayElements(Duration.ofMillis(20)).map(i -> "p" + i)
+                                .doOnComplete(() -> calls.add("post-stream-end")))))
+                .post("/mark", request -> {
+                    calls.add("post-called");
+                    return Mono.just(Response.text("marked"));
+                })
+                .get("/record", request -> {
+                    calls.add("get-called");
+                    return Mono.just(Response.text("recorded"));
+                })
                 .post("/count", Service.streaming(request -> request.bodyStream()
                         .reduce(0L, (count, piece) -> count + piece.readableBytes())
                         .map(count -> Response.text("counted " + count))))
@@ -131,6 +147,41 @@ class RequestOrderTest {
             assertEquals("counted " + length, client.read().body());
             assertEquals("now 1", client.read().body());
             assertEquals("counter 1", client.read().body());
+        }
+    }
+
+    /** A streamed response's work is its stream: an unsafe request after it waits for its end, and vice versa. */
+    @Test
+    void aStreamedResponseIsCompleteOnlyOnceItsStreamHasEnded() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(get("/slow-stream") + post("/mark") + post("/post-stream") + get("/record"));
+            StreamedResponseTest.readHead(client);
+            assertEquals("s0s1s2", StreamedResponseTest.readChunkedBody(client));
+            assertEquals("marked", client.read().body());
+            StreamedResponseTest.readHead(client);
+            assertEquals("p0p1p2", StreamedResponseTest.readChunkedBody(client));
+            assertEquals("recorded", client.read().body());
+            assertEquals(List.of("get-stream-end", "post-called", "post-stream-end", "get-called"), calls);
+        }
+    }
+
+    /**
+     * A {@code 100 Continue} owed behind a response still being computed goes out with that response, not with the
+     * whole batch: the batch waits for the body the client sends only once it sees the 100.
+     */
+    @Test
+    void aContinueBehindASlowResponseLeavesWithIt() throws Exception {
+        try (RawClient client = new RawClient(server.port())) {
+            client.write(get("/slow-counter") + "POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
+                    + "Expect: 100-continue\r\n\r\n");
+            assertEquals("counter 0", client.read().body());
+            StringBuilder interim = new StringBuilder();
+            while (!interim.toString().endsWith("\r\n\r\n")) {
+                interim.append((char) client.readByte());
+            }
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", interim.toString());
+            client.write("hello");
+            assertEquals("counted 5", client.read().body());
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import minihttp.http.Response;
 import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.DecodedRequest;
@@ -294,12 +295,12 @@ final class Batch {
         }
         subscribed = true;
         // flatMapSequential subscribes to every pending response at once and delivers them in queue order.
-        Flux<Response> completions = !hasUnsafe
-                ? Flux.fromIterable(queued).flatMapSequential(QueuedResponse::completion)
-                : RequestOrder.completions(queued, QueuedResponse::unsafe, QueuedResponse::completion,
+        Function<Response, Flux<Batch>> encode = response -> encodeCompleted(response, gate);
+        Flux<Batch> encoded = !hasUnsafe
+                ? Flux.fromIterable(queued).flatMapSequential(QueuedResponse::completion).concatMap(encode)
+                : RequestOrder.inOrder(queued, QueuedResponse::unsafe, QueuedResponse::completion, encode,
                         QueuedResponse::release);
-        Flux<Batch> rest = completions
-                .concatMap(response -> encodeCompleted(response, gate))
+        Flux<Batch> rest = encoded
                 .concatWith(Mono.fromCallable(this::allEncoded))
                 .doOnDiscard(Response.class, Response::release)
                 .doOnDiscard(QueuedResponse.class, QueuedResponse::release) // left in the queue on cancel
@@ -363,7 +364,8 @@ final class Batch {
             return stream(encoded, connection, date, gate);
         }
         encode(response, connection, date);
-        return Flux.empty();
+        // A 100 Continue right after it is what a client waits for before it sends a body: what is encoded goes now.
+        return writeQueuedContinues() ? Flux.just(this) : Flux.empty();
     }
 
     /**
@@ -393,13 +395,16 @@ final class Batch {
         return this;
     }
 
-    /** Ends a chunked body in the output, where the responses after it go; nothing to send yet. */
+    /** Ends a chunked body in the output, where the responses after it go; sent now if a 100 Continue follows. */
     private synchronized Batch afterStream(ResponseFraming framing) {
-        if (queued != null && framing == ResponseFraming.CHUNKED) {
+        if (queued == null) {
+            return null;
+        }
+        if (framing == ResponseFraming.CHUNKED) {
             allocateOutput();
             ResponseEncoder.lastChunk(out);
         }
-        return null;
+        return writeQueuedContinues() ? this : null; // as after any response
     }
 
     private synchronized Batch allEncoded() {
@@ -408,11 +413,15 @@ final class Batch {
         return this;
     }
 
-    private void writeQueuedContinues() {
+    /** Writes the {@code 100 Continue}s next in the queue; whether there were any. */
+    private boolean writeQueuedContinues() {
+        boolean any = false;
         while (encodedQueued < queued.size() && queued.get(encodedQueued) == QueuedResponse.Continue.INTERIM) {
             writeContinue();
             encodedQueued++;
+            any = true;
         }
+        return any;
     }
 
     private void encode(Response response, ConnectionHeader connection, byte[] date) {

@@ -110,9 +110,10 @@ final class Dispatcher {
     }
 
     /**
-     * Everything but a GET with an aggregated body served at once: other methods, HEAD, unknown methods (501), {@code OPTIONS *} (the server's own answer), streamed bodies, and requests whose service must wait
-     * for an unsafe request's ({@link RequestOrder}), or an unsafe request for those before it: its service is
-     * called once its response is subscribed to, when they have completed.
+     * Everything but a GET with an aggregated body served at once: other methods, HEAD, unknown methods (501),
+     * {@code OPTIONS *} (the server's own answer), streamed bodies, and requests whose service must wait for an
+     * unsafe request's ({@link RequestOrder}), or an unsafe request for those before it: its service is called once
+     * its response is subscribed to, when they have completed.
      */
     private void dispatchOther(DecodedRequest request, ConnectionHeader connection, Batch batch) {
         boolean streamed = request.isBodyStreamed();
@@ -122,8 +123,8 @@ final class Dispatcher {
         boolean unsafe = RequestOrder.isUnsafe(request.method());
         Mono<Response> response = order.mustWait(request.method(), batch)
                 ? Mono.defer(() -> respond(service, request)) : respond(service, request);
-        if (unsafe && !(response instanceof Callable<?>)) {
-            order.unsafeQueued(); // the requests after it wait for its response
+        if (unsafe && (streamed || !(response instanceof Callable<?>))) {
+            order.unsafeQueued(); // not complete (its body still arriving): the requests after it wait for it
         }
         if (!streamed) {
             answer(request, response, connection, batch, unsafe);
@@ -169,7 +170,10 @@ final class Dispatcher {
             if (EncodedResponse.isStreamed(value)) {
                 // Its stream may read the request when its elements come, after this read: the request and its
                 // bytes must outlive the read, as those of a response still being computed do.
-                batch.addPending(Mono.just(value), decoder.detach(), connection, false);
+                batch.addPending(Mono.just(value), decoder.detach(), connection, unsafe);
+                if (unsafe) {
+                    order.unsafeQueued(); // its stream is the rest of its work: the requests after it wait for it
+                }
             } else {
                 batch.addReady(value, connection);
             }

@@ -19,8 +19,8 @@ import reactor.core.publisher.Mono;
  * <p>A service is called when its request is dispatched, and the Mono it returns is subscribed to when its batch
  * waits for it; batches wait one after the other. A call that must wait is therefore made at that subscription
  * instead ({@link #mustWait}), and a batch holding an unsafe request subscribes to its response, and to those
- * after it, once those before it have completed ({@link #completions}). Everything but the count of batches with
- * an unsafe response runs on the event loop.
+ * after it, once those before it have been encoded, streamed bodies to their end ({@link #inOrder}). Everything
+ * but the count of batches with an unsafe response runs on the event loop.
  */
 final class RequestOrder {
 
@@ -71,13 +71,14 @@ final class RequestOrder {
     }
 
     /**
-     * The completions of {@code entries} in their order, subscribed to together except at each barrier (an unsafe
-     * request's response): it is subscribed to once those before it have completed, and those after it once it
-     * has. {@code discard} releases an entry never subscribed to, when the whole is cancelled.
+     * The responses of {@code entries}, each {@code encode}d in order once complete, subscribed to together except
+     * at each barrier (an unsafe request's response): it is subscribed to once those before it have been encoded,
+     * a streamed body to its end, and those after it once it has. {@code discard} releases an entry never
+     * subscribed to, when the whole is cancelled.
      */
-    static <T> Flux<Response> completions(List<T> entries, Predicate<? super T> barrier,
-                                          Function<? super T, Mono<Response>> completion,
-                                          Consumer<? super T> discard) {
+    static <T, R> Flux<R> inOrder(List<T> entries, Predicate<? super T> barrier,
+                                  Function<? super T, Mono<Response>> completion,
+                                  Function<Response, Flux<R>> encode, Consumer<? super T> discard) {
         List<Group<T>> groups = new ArrayList<>();
         List<T> run = new ArrayList<>();
         for (T entry : entries) {
@@ -95,7 +96,7 @@ final class RequestOrder {
             groups.add(new Group<>(run));
         }
         return Flux.fromIterable(groups)
-                .concatMap(group -> Flux.fromIterable(group.entries()).flatMapSequential(completion))
+                .concatMap(group -> Flux.fromIterable(group.entries()).flatMapSequential(completion).concatMap(encode))
                 .doOnDiscard(Group.class, group -> group.release(discard));
     }
 
