@@ -126,14 +126,18 @@ public final class RunningServer implements AutoCloseable {
      * @param timeout how long the connections may take to finish
      * @return whether every connection finished within the deadline; a call made while another shuts the server
      *     down, or after, waits for that shutdown and returns its answer
-     * @throws IllegalStateException on an event loop, or another thread Reactor marks non-blocking, which the
-     *     wait would block (a service that stops the server calls this on another thread, e.g.
-     *     {@code Mono.fromRunnable(server::close).subscribeOn(Schedulers.boundedElastic())})
+     * @throws IllegalStateException on an event loop (of any server), or another thread Reactor marks non-blocking,
+     *     which the wait would block. A service that stops the server starts this on another thread and answers
+     *     without waiting for it, as the shutdown waits for that answer too:
+     *     {@code Mono.fromRunnable(server::close).subscribeOn(Schedulers.boundedElastic()).subscribe()}
      */
     public boolean shutdown(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("negative shutdown timeout: " + timeout);
+        }
+        if (stoppedCleanly.isDone()) {
+            return stoppedCleanly.join(); // stopped already: nothing to wait for, whatever the thread
         }
         if (binding.inEventLoop() || Schedulers.isInNonBlockingThread()) {
             throw new IllegalStateException("shutdown() waits for the connections to finish, which an event loop or "

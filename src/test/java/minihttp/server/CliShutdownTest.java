@@ -47,12 +47,18 @@ class CliShutdownTest {
 
     /** Starts {@code java minihttp.app.Main} on a free port with the test's classpath; returns the port. */
     private int startCli(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("minihttp.app.Main", "--port", "0", "--threads", "1"));
+        command.addAll(List.of(args));
+        return start(command);
+    }
+
+    /** Starts {@code java MAIN ARGS...} with the test's classpath; returns the port of its ready line. */
+    private int start(List<String> mainAndArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "minihttp.app.Main", "--port", "0", "--threads", "1"));
-        command.addAll(List.of(args));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+        command.addAll(mainAndArgs);
         File log = Files.createTempFile("minihttp-cli", ".log").toFile();
         log.deleteOnExit();
         process = new ProcessBuilder(command).redirectError(log).start();
@@ -127,5 +133,19 @@ class CliShutdownTest {
             }
         }
         return false;
+    }
+
+    /**
+     * A service that exits the JVM on the event loop, with the server draining on shutdown: the hook stops the
+     * server while that loop waits in {@code System.exit} for the hook. The wait for the loops is bounded, so the
+     * process ends (it hung for good).
+     */
+    @Test
+    void anExitOnTheEventLoopWithADrainingHookStillEndsTheProcess() throws Exception {
+        int port = start(List.of("minihttp.server.ExitingApp"));
+        RawClient client = connect(port);
+        client.write("GET /exit HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the process did not end");
+        assertEquals(3, process.exitValue());
     }
 }

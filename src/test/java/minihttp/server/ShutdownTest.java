@@ -268,6 +268,8 @@ class ShutdownTest {
     void aShutdownOnAnEventLoopIsRefusedAndTheServerStillStops() throws Exception {
         List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
         RunningServer[] self = new RunningServer[1];
+        RunningServer other = HttpServer.create().port(0).threads(1)
+                .handle(Service.constant(Response.text("other"))).bind();
         server = HttpServer.create().port(0).threads(1).handle(Router.builder()
                 .get("/stop", Service.sync(request -> {
                     try {
@@ -285,17 +287,30 @@ class ShutdownTest {
                     }
                     return Response.text("asked");
                 }))
+                .get("/stop-other", Service.sync(request -> { // another server's: still a loop it would block
+                    try {
+                        other.shutdown(Duration.ofSeconds(1));
+                    } catch (IllegalStateException e) {
+                        refused.add(e);
+                    }
+                    return Response.text("asked");
+                }))
                 .get("/plaintext", Service.constant(Response.text("Hello, World!")))
                 .build()).bind();
         self[0] = server;
         try (RawClient client = connect()) {
-            client.write(get("/stop") + get("/stop-later") + get("/plaintext"));
+            client.write(get("/stop") + get("/stop-later") + get("/stop-other") + get("/plaintext"));
+            assertEquals("asked", client.read().body());
             assertEquals("asked", client.read().body());
             assertEquals("asked", client.read().body());
             assertEquals("Hello, World!", client.read().body());
         }
-        assertEquals(2, refused.size(), "a shutdown on a non-blocking thread was not refused");
+        assertEquals(3, refused.size(), "a shutdown on a non-blocking thread was not refused: " + refused);
+        assertTrue(other.shutdown(Duration.ofSeconds(5)));
         assertTrue(server.shutdown(Duration.ofSeconds(5)));
+        // Stopped already: a later call has nothing to wait for, and answers on any thread.
+        assertTrue(Mono.fromCallable(() -> server.shutdown(Duration.ofSeconds(1)))
+                .subscribeOn(reactor.core.scheduler.Schedulers.parallel()).block(Duration.ofSeconds(5)));
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", server.port()).close());
         assertThrows(IllegalArgumentException.class, () -> server.shutdown(Duration.ofSeconds(-1)));
     }

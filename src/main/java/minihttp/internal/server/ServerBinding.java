@@ -5,10 +5,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import minihttp.server.Transport;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.NonBlocking;
 import reactor.netty.DisposableServer;
 import reactor.netty.NettyInbound;
 import reactor.netty.NettyOutbound;
@@ -77,7 +78,7 @@ public final class ServerBinding {
         // group (runOn), so io_uring, epoll and nio all go through the same TcpServer code.
         Transport transport = sockets.transport();
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(sockets.threads(),
-                new DefaultThreadFactory("minihttp-" + transport.label(), true), NettyTransport.ioHandlerFactory(transport));
+                new LoopThreads("minihttp-" + transport.label()), NettyTransport.ioHandlerFactory(transport));
         List<DisposableServer> servers = new ArrayList<>();
         try {
             TcpServer base = TcpServer.create()
@@ -230,8 +231,37 @@ public final class ServerBinding {
         return future.awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Stops the event loops, waiting for them a bounded time: a loop blocked for good (a service that called
+     * {@code System.exit} there, while this runs in the JVM's shutdown hook) must not hold the shutdown, and with
+     * it the process, for ever.
+     */
     private static void stopLoops(EventLoopGroup group) {
-        group.shutdownGracefully(SHUTDOWN_QUIET.toMillis(), SHUTDOWN_TIMEOUT.toMillis(),
-                TimeUnit.MILLISECONDS).syncUninterruptibly();
+        Future<?> stopped = group.shutdownGracefully(SHUTDOWN_QUIET.toMillis(), SHUTDOWN_TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (!stopped.awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("shutdown: event loops still busy after {} ms were left to stop", 2 * SHUTDOWN_TIMEOUT.toMillis());
+        }
+    }
+
+    /**
+     * The event loops' threads: Netty's, marked non-blocking for Reactor, as reactor-netty's are, so that a call
+     * that would block one ({@code Mono.block}, a server's shutdown) is refused there instead of stalling it.
+     */
+    private static final class LoopThreads extends DefaultThreadFactory {
+        LoopThreads(String prefix) {
+            super(prefix, true);
+        }
+
+        @Override
+        protected Thread newThread(Runnable r, String name) {
+            return new LoopThread(threadGroup, r, name);
+        }
+    }
+
+    private static final class LoopThread extends FastThreadLocalThread implements NonBlocking {
+        LoopThread(ThreadGroup group, Runnable task, String name) {
+            super(group, task, name);
+        }
     }
 }
