@@ -110,6 +110,29 @@ class ListenerTest {
         assertEquals(recording.opened.get(), recording.closed.get(), "every connection opened is heard closed");
     }
 
+    /** A response that cannot be sent (its ByteBuf body answered before) is heard as the 500 the client gets. */
+    @Test
+    void aResponseAnsweredTwiceIsHeardAsThe500ItBecomes() throws Exception {
+        Recording recording = new Recording();
+        Service once = Service.constant(Response.status(HttpStatus.OK)
+                .body(io.netty.buffer.Unpooled.copiedBuffer("once", StandardCharsets.US_ASCII)));
+        try (RunningServer server = HttpServer.create().threads(1).handle(once).listener(recording).bind()) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (String method : List.of("GET", "GET", "HEAD")) {
+                statuses.add(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode());
+            }
+            assertEquals(List.of(200, 500, 500), statuses);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (recording.exchanges.size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(200, 500, 500), recording.exchanges.stream().map(Exchange::status).toList());
+        }
+    }
+
     @Test
     void aRequestKnowsItsAddressesAndScheme() throws Exception {
         Service whoAmI = Service.sync(r -> Response.text(r.scheme() + " "

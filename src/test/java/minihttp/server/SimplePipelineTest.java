@@ -49,6 +49,16 @@ class SimplePipelineTest {
         return closeables.add(new RawClient(server.port()));
     }
 
+    /** As in the batched pipeline: a response that cannot be encoded is a 500, and the connection goes on. */
+    @Test
+    void aResponseThatCannotBeEncodedAnswers500() throws Exception {
+        RawClient client = connect();
+        client.write(get("/buffer-twice") + get("/buffer-twice") + get("/plaintext"));
+        assertEquals(200, client.read().status());
+        assertEquals(500, client.read().status());
+        assertPlaintext(client.read());
+    }
+
     @Test
     void pipelinedRequestsOneSlowAreAnsweredInOrder() throws Exception {
         RawClient client = connect();

@@ -427,14 +427,7 @@ final class Batch {
     private void encode(Response response, ConnectionHeader connection, byte[] date) {
         lastEncodedStart = out.writerIndex();
         lastEncodedConnection = connection;
-        try {
-            ResponseEncoder.encode(response, out, date, connection);
-            lastEncoded = response;
-        } catch (RuntimeException e) { // a misused response (a ByteBuf body answered twice): a failed service's 500
-            out.writerIndex(lastEncodedStart);
-            lastEncoded = ErrorResponses.serviceFailed(e);
-            ResponseEncoder.encode(lastEncoded, out, date, connection);
-        }
+        lastEncoded = ErrorResponses.encode(response, out, date, connection);
     }
 
     private void writeContinue() {

@@ -221,7 +221,7 @@ final class Dispatcher {
     private static Response valueOf(Callable<?> ready, DecodedRequest request) {
         try {
             Response response = (Response) ready.call();
-            return response != null ? response : ErrorResponses.NO_RESPONSE;
+            return response != null ? ErrorResponses.sendable(response, request) : ErrorResponses.NO_RESPONSE;
         } catch (Throwable e) { // a supplier's Error too, as in ErrorResponses.call
             Exceptions.throwIfJvmFatal(e);
             return ErrorResponses.serviceFailed(e, request);

@@ -1,9 +1,13 @@
 package minihttp.internal.server;
 
+import io.netty.buffer.ByteBuf;
 import minihttp.http.BodyException;
 import minihttp.http.HttpStatus;
 import minihttp.http.Request;
 import minihttp.http.Response;
+import minihttp.internal.codec.EncodedResponse;
+import minihttp.internal.codec.ResponseEncoder;
+import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.service.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,37 @@ public final class ErrorResponses {
         return text(status, message);
     }
 
+    /**
+     * {@code response}, or the 500 of a failed service for one that cannot be sent: its ByteBuf body was released
+     * already (a response with such a body answered twice). Checked where the response is taken, so that the
+     * listener hears the status the client gets.
+     */
+    static Response sendable(Response response, Request request) {
+        if (response instanceof EncodedResponse encoded && encoded.bodyBuf() != null
+                && encoded.bodyBuf().refCnt() == 0) {
+            return serviceFailed(new IllegalStateException("a response's ByteBuf body was released before it was"
+                    + " sent: a response with a ByteBuf body can be answered once only"), request);
+        }
+        return response;
+    }
+
+    /**
+     * Appends {@code response} to {@code out}, or, should it fail to encode, the 500 of a failed service in its
+     * place (what was written of it dropped): a connection never ends over a response it cannot write.
+     */
+    static Response encode(Response response, ByteBuf out, byte[] date, ConnectionHeader connection) {
+        int start = out.writerIndex();
+        try {
+            ResponseEncoder.encode(response, out, date, connection);
+            return response;
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            Response failed = serviceFailed(e);
+            ResponseEncoder.encode(failed, out, date, connection);
+            return failed;
+        }
+    }
+
     /** {@code response}, with a failure or no response at all turned into the error response that says so. */
     static Mono<Response> orErrorResponse(Mono<Response> response) {
         return orErrorResponse(response, null);
@@ -62,7 +97,8 @@ public final class ErrorResponses {
      * the request is valid until the response completes, so it is read then.
      */
     static Mono<Response> orErrorResponse(Mono<Response> response, Request request) {
-        return response.onErrorResume(e -> Mono.just(serviceFailed(e, request))).defaultIfEmpty(NO_RESPONSE);
+        return response.map(value -> sendable(value, request))
+                .onErrorResume(e -> Mono.just(serviceFailed(e, request))).defaultIfEmpty(NO_RESPONSE);
     }
 
     /** The response for a service that failed: 500, or the status of a request body that could not be read. */

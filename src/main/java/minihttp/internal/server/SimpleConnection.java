@@ -9,7 +9,6 @@ import minihttp.internal.codec.DateCache;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.internal.codec.EncodedResponse;
 import minihttp.internal.codec.RequestDecoder;
-import minihttp.internal.codec.ResponseEncoder;
 import minihttp.internal.codec.ResponseEncoder.ConnectionHeader;
 import minihttp.server.Limits;
 import minihttp.service.Service;
@@ -130,7 +129,7 @@ public final class SimpleConnection {
             response = ErrorResponses.STREAM_NEEDS_BATCHED_PIPELINE; // not subscribed: it holds nothing yet
         }
         ByteBuf out = alloc.ioBuffer();
-        ResponseEncoder.encode(response, out, DateCache.bytes(), connection);
+        ErrorResponses.encode(response, out, DateCache.bytes(), connection);
         return out;
     }
 
