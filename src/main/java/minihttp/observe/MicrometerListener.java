@@ -51,12 +51,10 @@ public final class MicrometerListener implements HttpListener {
      */
     public MicrometerListener(MeterRegistry registry) {
         this.registry = registry;
-        this.active = ACTIVE.computeIfAbsent(registry, r -> {
-            AtomicLong count = new AtomicLong();
-            Gauge.builder("http.server.connections.active", count, AtomicLong::get)
-                    .description("Open HTTP connections").strongReference(true).register(r);
-            return count;
-        });
+        this.active = ACTIVE.computeIfAbsent(registry, r -> new AtomicLong());
+        // Registered again for each listener: a no-op while the registry has it, back after a registry.clear().
+        Gauge.builder("http.server.connections.active", active, AtomicLong::get)
+                .description("Open HTTP connections").strongReference(true).register(registry);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Predicate;
 import minihttp.http.Method;
 import minihttp.http.Request;
@@ -154,8 +155,15 @@ public final class TestRequest implements AutoCloseable {
         private Limits limits = Limits.DEFAULT;
 
         private Builder(String method, String target) {
+            if (hasLineBreak(method + target)) { // it would make more lines of one: the decoder would not know
+                throw new IllegalArgumentException("CR or LF in the request line: " + method + " " + target);
+            }
             this.method = method;
             this.target = target;
+        }
+
+        private static boolean hasLineBreak(String s) {
+            return s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0;
         }
 
         /**
@@ -167,7 +175,8 @@ public final class TestRequest implements AutoCloseable {
          * @throws IllegalArgumentException for a CR or LF, which would make more fields of one
          */
         public Builder header(String name, String value) {
-            if ((name + value).indexOf('\r') >= 0 || (name + value).indexOf('\n') >= 0) {
+            Objects.requireNonNull(value, "value");
+            if (hasLineBreak(name + value)) {
                 throw new IllegalArgumentException("CR or LF in header " + name + ": one field per call");
             }
             headers.add(new String[] {name, value});

@@ -72,5 +72,8 @@ class ObserveTest {
         assertEquals(3.0, registry.get("http.server.connections.active").gauge().value());
         two.connectionClosed(CLIENT);
         assertEquals(2.0, registry.get("http.server.connections.active").gauge().value());
+        registry.clear(); // a registry emptied, and a listener made for it again: its gauge is back
+        new MicrometerListener(registry);
+        assertEquals(2.0, registry.get("http.server.connections.active").gauge().value());
     }
 }

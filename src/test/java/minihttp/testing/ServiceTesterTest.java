@@ -182,6 +182,9 @@ class ServiceTesterTest {
         // What no client could send is refused, not sent some other way.
         assertThrows(IllegalArgumentException.class, () -> TestRequest.get("/\u20ac").build(), "not ISO-8859-1");
         assertThrows(IllegalArgumentException.class, () -> TestRequest.get("/").header("X", "a\r\nY: b"));
+        assertThrows(IllegalArgumentException.class, () -> TestRequest.get("/a HTTP/1.1\r\nX-Injected: 1\r\nX:"));
+        assertThrows(IllegalArgumentException.class, () -> TestRequest.request("GET /x HTTP/1.1\nX:", "/"));
+        assertThrows(NullPointerException.class, () -> TestRequest.get("/").header("X", null));
     }
 
     @Test
