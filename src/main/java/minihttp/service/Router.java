@@ -32,6 +32,8 @@ import reactor.core.publisher.Mono;
  */
 public final class Router implements Service {
 
+    private static final int GET = Method.GET.ordinal();
+
     private final PathRoutes[] exact;
     private final PatternRoutes[] patterns;
     private final Service notFound;
@@ -72,10 +74,14 @@ public final class Router implements Service {
 
     /**
      * The service of the first route that matches the request's path and has its method, with the route and its
-     * parameters set on the request, or {@code null}.
+     * parameters set on the request, or {@code null}; for HEAD, when no route has a HEAD of its own, GET's.
      */
     private Service serviceOf(Request request) {
-        int method = request.method().ordinal();
+        Service service = serviceOf(request, request.method().ordinal());
+        return service != null || request.method() != Method.HEAD ? service : serviceOf(request, GET);
+    }
+
+    private Service serviceOf(Request request, int method) {
         DecodedRequest decoded = request instanceof DecodedRequest d ? d : null;
         for (PathRoutes route : exact) {
             if (route.byMethod[method] != null && matches(route, request, decoded)) {
@@ -269,14 +275,14 @@ public final class Router implements Service {
             List<PathRoutes> exact = new ArrayList<>();
             List<PatternRoutes> patterns = new ArrayList<>();
             Function<Set<Method>, Response> notAllowed = notAllowedAnswer(methodNotAllowed);
-            routes.forEach((path, routed) -> {
-                EnumMap<Method, Service> byMethod = new EnumMap<>(routed); // the builder stays as it was
-                if (byMethod.containsKey(Method.GET)) {
-                    byMethod.putIfAbsent(Method.HEAD, byMethod.get(Method.GET));
-                }
-                Service[] services = new Service[Method.values().length];
+            routes.forEach((path, byMethod) -> {
+                Service[] services = new Service[Method.values().length]; // HEAD falls back to GET at the call
                 byMethod.forEach((method, service) -> services[method.ordinal()] = guarded(service));
-                Set<Method> allowed = Collections.unmodifiableSet(EnumSet.copyOf(byMethod.keySet()));
+                EnumSet<Method> methods = EnumSet.copyOf(byMethod.keySet());
+                if (methods.contains(Method.GET)) {
+                    methods.add(Method.HEAD);
+                }
+                Set<Method> allowed = Collections.unmodifiableSet(methods);
                 Mono<Response> answer = Mono.just(notAllowed.apply(allowed));
                 if (PathPattern.isPattern(path)) {
                     patterns.add(new PatternRoutes(PathPattern.parse(path), services, allowed, answer));

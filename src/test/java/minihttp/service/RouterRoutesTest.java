@@ -149,6 +149,13 @@ class RouterRoutesTest {
         assertEquals("GET, HEAD, POST", call(router, "PUT", "/files/x", r -> r.header("Allow")));
         assertEquals("POST", call(router, "PUT", "/files/x/y", r -> r.header("Allow")));
         assertEquals("404 Not Found\n", call(router, "GET", "/nothing"));
+        // A HEAD route of its own comes before GET's, wherever it was added.
+        Router heads = Router.builder()
+                .get("/f/{id}", Service.constant(Response.text("get")))
+                .route(Method.HEAD, "/f/*", Service.constant(Response.text("explicit head")))
+                .build();
+        assertEquals("13", call(heads, "HEAD", "/f/1", r -> r.header("Content-Length")));
+        assertEquals("200 get", call(heads, "GET", "/f/1"));
     }
 
     @Test
