@@ -102,9 +102,8 @@ public final class HttpServer {
     /**
      * The address to listen on (default 127.0.0.1).
      *
-     * @param host a host name or IP address; {@code 0.0.0.0} or {@code ::} for every interface
+     * @param host a host name or IP address, not blank; {@code 0.0.0.0} or {@code ::} for every interface
      * @return a copy of this server with the setting changed
-     * @throws IllegalArgumentException for an empty or blank host
      */
     public HttpServer host(String host) {
         if (Objects.requireNonNull(host, "host").isBlank()) {
