@@ -1,6 +1,7 @@
 package minihttp.server;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static minihttp.server.EndToEndTest.assertPlaintext;
 import static minihttp.server.EndToEndTest.assertResponse;
 import static minihttp.server.EndToEndTest.get;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
 
 /**
  * The idle, header and body timeouts, over real sockets on 127.0.0.1: each test starts a server with short
@@ -329,6 +331,32 @@ class TimeoutTest {
         assertEquals(408, answer.status(), answer.toString());
         assertEquals("close", answer.header("Connection"), answer.toString());
         assertTrue(client.closedByServer(2_000), "not closed after the answer");
+    }
+
+    /**
+     * A body whose bytes came while responses before its request were still being served waits unread behind
+     * them (the send takes one batch at a time): that is not its client's time, so its clock stops meanwhile.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/echo", "/count"})
+    void aBodyWaitingBehindASlowResponseIsNotTimedOut(String target) throws Exception {
+        server = HttpServer.create().port(0).threads(1).timeouts(timeouts(60_000, 60_000, 1_000))
+                .handle(Router.builder()
+                        .get("/delay", request -> Mono.delay(Duration.ofMillis(2_000)).map(x -> Response.text("slow")))
+                        .post("/echo", Service.sync(r -> Response.text(r.bodyAsString(UTF_8))))
+                        .post("/count", Service.streaming(request -> request.bodyStream()
+                                .reduce(0L, (count, piece) -> count + piece.readableBytes())
+                                .map(count -> Response.text(Long.toString(count)))))
+                        .build())
+                .bind();
+        RawClient client = connect();
+        client.write("GET /delay HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        Thread.sleep(100);
+        client.write("POST " + target + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\n");
+        Thread.sleep(200);
+        client.write("hello"); // in time: it waits unread behind the slow response, which outlasts the body timeout
+        assertEquals("slow", client.read().body());
+        assertEquals(target.equals("/echo") ? "hello" : "5", client.read().body());
     }
 
     @Test

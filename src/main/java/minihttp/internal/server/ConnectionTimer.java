@@ -50,10 +50,16 @@ final class ConnectionTimer extends TimerWheel.Entry {
         BODY
     }
 
-    /** What the connection does when its deadline passes. */
+    /** The connection, as its timer sees it. */
     interface Expiry {
         /** Runs on the event loop; {@code partial} tells whether bytes of an unfinished request were received. */
         void expired(Phase phase, boolean partial);
+
+        /**
+         * Whether the connection's reads wait behind responses still being served: a body's bytes may have come
+         * and not been read, which is not its client's time. Event loop.
+         */
+        boolean readsHeldBehindOutput();
     }
 
     private final Channel channel;
@@ -73,6 +79,7 @@ final class ConnectionTimer extends TimerWheel.Entry {
     private long rateCheckAt;
     private boolean bodyPaused;       // a streamed body's service lets its bytes wait: reading is paused
     private long pausedAt;
+    private long heldFrom;            // reads were seen held behind the output since then, in the body phase; or 0
     private boolean blocked;          // the output is over the high water mark, since blockedSince
     private long blockedSince;
     private volatile long lastServed;
@@ -113,7 +120,9 @@ final class ConnectionTimer extends TimerWheel.Entry {
                 bodyStart = now;
                 bodyBytes = 0;
                 rateCheckAt = now + bodyRateGraceNanos();
+                heldFrom = 0;
             } else {
+                endHold(now);
                 bodyBytes += bytes;
             }
         }
@@ -276,6 +285,13 @@ final class ConnectionTimer extends TimerWheel.Entry {
         if (bodyPaused) {
             return now + bodyNanos(); // look again later; bodyResumed() reschedules sooner if it must
         }
+        if (expiry.readsHeldBehindOutput()) {
+            if (heldFrom == 0) {
+                heldFrom = lastRead; // held since the read whose batch is waiting, at the latest
+            }
+            return now + bodyNanos(); // look again later
+        }
+        endHold(now);
         if (minBodyRate() > 0 && now - rateCheckAt >= 0) {
             double seconds = (now - bodyStart) / 1e9;
             if (bodyBytes < minBodyRate() * seconds) {
@@ -286,6 +302,17 @@ final class ConnectionTimer extends TimerWheel.Entry {
             rateCheckAt = now + RATE_CHECK_NANOS;
         }
         return nextBodyCheck(lastRead + bodyNanos());
+    }
+
+    /** Reads were held behind the output and are not now: the body's clocks start again where they stopped. */
+    private void endHold(long now) {
+        if (heldFrom != 0) {
+            long held = now - heldFrom;
+            heldFrom = 0;
+            bodyStart += held;
+            rateCheckAt += held;
+            lastRead = now;
+        }
     }
 
     /** {@code timeout}, or the next rate check if it comes first. */

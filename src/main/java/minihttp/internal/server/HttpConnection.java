@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import minihttp.http.HttpStatus;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.internal.codec.Peer;
@@ -55,7 +56,7 @@ import reactor.netty.channel.ChannelOperations;
  * gets a 408 after them; one left unfinished by a half-close gets nothing, as in nginx); {@link WriteGate} holds
  * the next batch while the channel cannot take more, so that reading pauses with it.
  */
-public final class HttpConnection {
+public final class HttpConnection implements ConnectionTimer.Expiry {
 
     /**
      * Reads decoded ahead of the batch being sent: one, so that the service calls of the next read overlap those of
@@ -86,6 +87,8 @@ public final class HttpConnection {
     public static final int UNENCODED_CHARGE = 4096;
     private static final AtomicLongFieldUpdater<HttpConnection> OUTPUT_TAKEN =
             AtomicLongFieldUpdater.newUpdater(HttpConnection.class, "outputTaken");
+    private static final AtomicReferenceFieldUpdater<HttpConnection, Batch> WAITING =
+            AtomicReferenceFieldUpdater.newUpdater(HttpConnection.class, Batch.class, "waiting");
     private final RequestDecoder decoder;
     private final Dispatcher dispatcher;
     private final ByteBufAllocator alloc;
@@ -111,13 +114,18 @@ public final class HttpConnection {
     private boolean decodeMoreSent;
     /** A graceful shutdown waits for the request arriving: the read that completes it ends the connection. */
     private boolean drainAfterRequest;
+    /**
+     * The batch read last, until the send takes it; set on the event loop, cleared by the send's thread. Release
+     * stores, a plain store on x86, as a volatile one would cost a fence per read.
+     */
+    private volatile Batch waiting;
 
     private HttpConnection(Service service, Limits limits, ByteBufAllocator alloc, Connection connection,
                            Timeouts timeouts, HttpListener listener) {
         this.alloc = alloc;
         this.connection = connection;
         Channel channel = connection.channel();
-        this.timer = new ConnectionTimer(channel, timeouts, this::expired);
+        this.timer = new ConnectionTimer(channel, timeouts, this);
         this.gate = new WriteGate(channel, this);
         this.reads = new AutoRead(channel, gate, timer);
         this.decoder = new RequestDecoder(alloc, limits, service::streamsBody, reads, new Peer(channel.remoteAddress(),
@@ -147,6 +155,7 @@ public final class HttpConnection {
                     }
                     Batch batch = connection.onRead((ByteBuf) read);
                     if (!batch.isEmpty()) {
+                        WAITING.lazySet(connection, batch); // until the send takes it: reads wait behind it meanwhile
                         sink.next(batch);
                     }
                     if (batch.endsConnection() || connection.timer.hasInputEnded() && !connection.decodingStopped) {
@@ -328,6 +337,9 @@ public final class HttpConnection {
 
     /** The batch once the channel can take its output; a batch still being served tells the timer when done. */
     private Flux<Batch> output(Batch batch) {
+        if (waiting == batch) {
+            WAITING.lazySet(this, null);
+        }
         if (!batch.hasPending()) {
             return gate.output(batch);
         }
@@ -361,8 +373,18 @@ public final class HttpConnection {
         return batch;
     }
 
+    /**
+     * Whether the batch read last waits for the send to take it ({@code concatMap} holds one, behind the batch
+     * being sent): no read is taken meanwhile. Event loop.
+     */
+    @Override
+    public boolean readsHeldBehindOutput() {
+        return waiting != null;
+    }
+
     /** A deadline passed (on the event loop): stop reading; the batches already read still go out. */
-    private void expired(ConnectionTimer.Phase phase, boolean partial) {
+    @Override
+    public void expired(ConnectionTimer.Phase phase, boolean partial) {
         owesRequestTimeout = partial;
         endInbound();
     }
