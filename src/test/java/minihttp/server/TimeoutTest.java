@@ -44,6 +44,10 @@ import reactor.core.publisher.Mono;
 class TimeoutTest {
 
     private static final String TIMEOUT_BODY = "Request Timeout\n";
+    /** Counts a streamed body's bytes as they come. */
+    private static final Service COUNT = Service.streaming(request -> request.bodyStream()
+            .reduce(0L, (count, piece) -> count + piece.readableBytes())
+            .map(count -> Response.text(Long.toString(count))));
 
     private RunningServer server;
     private final OpenedClients closeables = new OpenedClients();
@@ -318,9 +322,7 @@ class TimeoutTest {
     void stalledStreamedBodyFailsItsStreamSoThatItsServiceAnswersOnceAndTheConnectionCloses() throws Exception {
         server = HttpServer.create().port(0).threads(1).timeouts(timeouts(60_000, 60_000, 1_000))
                 .handle(Router.builder()
-                        .post("/count", Service.streaming(request -> request.bodyStream()
-                                .reduce(0L, (count, piece) -> count + piece.readableBytes())
-                                .map(count -> Response.text(Long.toString(count)))))
+                        .post("/count", COUNT)
                         .build())
                 .bind();
         RawClient client = connect();
@@ -344,9 +346,7 @@ class TimeoutTest {
                 .handle(Router.builder()
                         .get("/delay", request -> Mono.delay(Duration.ofMillis(2_000)).map(x -> Response.text("slow")))
                         .post("/echo", Service.sync(r -> Response.text(r.bodyAsString(UTF_8))))
-                        .post("/count", Service.streaming(request -> request.bodyStream()
-                                .reduce(0L, (count, piece) -> count + piece.readableBytes())
-                                .map(count -> Response.text(Long.toString(count)))))
+                        .post("/count", COUNT)
                         .build())
                 .bind();
         RawClient client = connect();
