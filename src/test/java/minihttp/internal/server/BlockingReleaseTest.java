@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import minihttp.http.Response;
 import minihttp.internal.codec.DecodedRequest;
 import minihttp.internal.codec.RequestDecoder;
@@ -40,6 +41,11 @@ class BlockingReleaseTest {
                 .onErrorResume(error -> Mono.just("failed answering " + request.uri()))
                 .block(Duration.ofSeconds(10));
         assertEquals("failed answering /fails", handled);
+        // Released as the call's Mono ends (its doFinally), which runs just after block() has its value.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (connectionsReference.refCnt() != 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertEquals(0, connectionsReference.refCnt(), "the call's own reference was not released at its end");
         decoder.release();
     }
