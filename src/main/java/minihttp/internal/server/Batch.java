@@ -27,9 +27,9 @@ import reactor.core.publisher.Mono;
  * the rest are queued ({@link QueuedResponse}) and {@link #whenEncoded()} waits for them in order; the read's
  * bytes stay held meanwhile, because the requests still being served are views into them.
  *
- * <p>A streamed response is queued too, ready or not. When its turn comes the batch comes once with the output so
- * far, its head included, then once per frame of its body (the batch's output is that frame), the next frame asked
- * for only once the channel can take more; the responses after it are encoded once it has ended.
+ * <p>A streamed response is added as pending, ready or not. When its turn comes the batch comes once with the
+ * output so far, its head included, then once per frame of its body (the batch's output is that frame), the next
+ * frame asked for only once the channel can take more; the responses after it are encoded once it has ended.
  */
 final class Batch {
 
@@ -172,18 +172,15 @@ final class Batch {
         return counted;
     }
 
-    /** Adds a response that is ready now: encodes it, unless responses before it are still pending. */
+    /**
+     * Adds a response that is ready now, and not streamed (a stream may read its request when it is sent, so it is
+     * added as pending, with the bytes its request reads): encodes it, unless responses before it are pending.
+     */
     void addReady(Response response, ConnectionHeader connection) {
         endsConnection |= connection == ConnectionHeader.CLOSE;
         if (queued != null) {
             queued.add(new QueuedResponse.Ready(response, connection));
             queuedCharge += Math.max(HttpConnection.UNENCODED_CHARGE, response.contentLength());
-            return;
-        }
-        if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
-            queued = new ArrayList<>(); // its body goes out as it comes, after the responses before it
-            queued.add(new QueuedResponse.Ready(response, connection));
-            queuedCharge += HttpConnection.UNENCODED_CHARGE;
             return;
         }
         allocateOutput();

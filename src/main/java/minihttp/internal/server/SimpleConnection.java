@@ -125,7 +125,7 @@ public final class SimpleConnection {
     }
 
     private ByteBuf encode(Response response, ConnectionHeader connection) {
-        if (response instanceof EncodedResponse encoded && encoded.stream() != null) {
+        if (EncodedResponse.isStreamed(response)) {
             response = ErrorResponses.STREAM_NEEDS_BATCHED_PIPELINE; // not subscribed: it holds nothing yet
         }
         ByteBuf out = alloc.ioBuffer();
